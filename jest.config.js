@@ -1,0 +1,13 @@
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  // Type errors are caught by `npm run typecheck`; tests only transpile, which keeps them fast.
+  transform: { '^.+\\.ts$': 'ts-jest' },
+  testMatch: ['<rootDir>/test/**/*.test.ts'],
+  // One FerretDB for the whole run (or MONGODB_URI); each test file takes its own database.
+  globalSetup: '<rootDir>/test/harness/global-setup.ts',
+  globalTeardown: '<rootDir>/test/harness/global-teardown.ts',
+  testTimeout: 60_000,
+  // Two cores: more workers only fight over them and the one store.
+  maxWorkers: 2,
+};

@@ -1,0 +1,10 @@
+import type { Logger } from '../src/observability/logger';
+import type { Services } from '../src/services';
+
+/** What every resolver receives: the request's id and logger, and the services. */
+export interface GatewayContext {
+  /** The request id, also in the `x-request-id` response header and every log line. */
+  requestId: string;
+  logger: Logger;
+  services: Services;
+}

@@ -1,0 +1,61 @@
+import { z } from 'zod';
+
+/**
+ * Configuration, read from environment variables once at start and validated.
+ * README.md has the table; keep the two together.
+ */
+const configSchema = z.object({
+  PORT: z.coerce
+    .number({ error: 'a TCP port number (0-65535)' })
+    .int('a whole port number')
+    .min(0, 'a port from 0 to 65535')
+    .max(65535, 'a port from 0 to 65535')
+    .default(4000),
+  HOST: z.string().min(1, 'a host name or address to listen on').default('127.0.0.1'),
+  NODE_ENV: z.enum(['development', 'production', 'test'], { error: 'one of development, production, test' }).default('production'),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+      error: 'one of fatal, error, warn, info, debug, trace, silent',
+    })
+    .default('info'),
+  MONGODB_URI: z
+    .string()
+    .regex(/^mongodb(\+srv)?:\/\/.+/, 'a MongoDB connection string (mongodb://host:port/...)')
+    .optional(),
+  MONGODB_DB: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,63}$/, 'a database name of letters, digits, _ or - (at most 63)')
+    .default('gateway'),
+  DATA_DIR: z.string().min(1, 'a directory for the embedded store').default('.data'),
+  SHUTDOWN_TIMEOUT_MS: z.coerce
+    .number({ error: 'a number of milliseconds' })
+    .int('a whole number of milliseconds')
+    .min(0, 'zero or more milliseconds')
+    .default(10_000),
+});
+
+/** The validated configuration. */
+export type Config = z.infer<typeof configSchema>;
+
+/** A setting that failed validation; `message` is one line naming the variable. */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Variables whose value may hold a credential: never echoed in an error. */
+const secretLike = /URI|SECRET|KEY|TOKEN|PASSWORD/;
+
+/** Reads and validates the configuration; throws {@link ConfigError} on the first bad setting. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  // An empty variable means "not set", as in most shells' `VAR= cmd`.
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
+  const parsed = configSchema.safeParse(present);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0]!;
+  const name = String(issue.path[0]);
+  const shown = env[name] === undefined ? '(not set)' : secretLike.test(name) ? '(value hidden)' : JSON.stringify(env[name]);
+  throw new ConfigError(`Invalid configuration: ${name}=${shown} is not valid; expected ${issue.message}.`);
+}

@@ -1,0 +1,58 @@
+import pino, { type Logger } from 'pino';
+
+export type { Logger };
+
+/**
+ * Paths whose values are personal data or secrets. pino replaces them before a line
+ * is written, wherever a careless caller put them. Each entry covers that key at the
+ * top level and one level down (`*.email` catches `customer.email`).
+ */
+const personalKeys = [
+  'email', 'emails', 'email_address', 'phone', 'phones', 'mobile', 'name', 'firstName', 'lastName',
+  'fullName', 'givenName', 'familyName', 'address', 'addresses', 'birthDate', 'ip', 'userAgent',
+  'contactPoint', 'textShown', 'password', 'token', 'apiKey', 'clientSecret', 'access_token',
+  'authorization', 'cookie', 'keyValue', 'variables',
+];
+
+export const redactedPaths: readonly string[] = Object.freeze([
+  ...personalKeys,
+  ...personalKeys.map((key) => `*.${key}`),
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'err.keyValue',
+  'err.errorResponse.keyValue',
+]);
+
+/** Options of {@link createLogger}. */
+export interface LoggerOptions {
+  /** Minimum level written. @default 'info' */
+  level?: string;
+  /** Where lines go. @default process.stdout */
+  destination?: pino.DestinationStream;
+}
+
+/** A structured JSON logger that never writes the paths in {@link redactedPaths}. */
+export function createLogger({ level = 'info', destination }: LoggerOptions = {}): Logger {
+  return pino(
+    {
+      level,
+      base: undefined,
+      redact: { paths: [...redactedPaths], censor: '[redacted]' },
+      serializers: { err: serializeError },
+    },
+    destination,
+  );
+}
+
+/**
+ * pino's error serializer, minus what drivers put in messages: MongoDB's E11000
+ * message quotes the duplicate key's value (often an email), so it is cut there.
+ */
+function serializeError(error: unknown): unknown {
+  const serialized = pino.stdSerializers.err(error as Error) as unknown as Record<string, unknown>;
+  for (const field of ['message', 'stack'] as const) {
+    const text = serialized[field];
+    if (typeof text === 'string') serialized[field] = text.replace(/dup key:[^\n]*/g, 'dup key: [redacted]');
+  }
+  return serialized;
+}

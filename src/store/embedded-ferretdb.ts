@@ -1,0 +1,108 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { promises as fs, openSync, closeSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { installFerretdb, type InstallFerretdbOptions } from './install-ferretdb';
+
+/** Options of {@link startEmbeddedFerretdb}. */
+export interface EmbeddedFerretdbOptions extends InstallFerretdbOptions {
+  /** Its own data directory (SQLite files, state, log). */
+  dataDir: string;
+  /** Loopback port to listen on; 0 picks a free one. @default 0 */
+  port?: number;
+}
+
+/** A running FerretDB child process. */
+export interface EmbeddedFerretdb {
+  /** `mongodb://127.0.0.1:<port>/` */
+  readonly uri: string;
+  readonly port: number;
+  /** Stops the process (SIGTERM, then SIGKILL after 5 s). */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts FerretDB (SQLite backend) on a loopback port with its own data directory.
+ * The flags matter: the defaults would bind the debug port 8088 in every instance
+ * and try to send telemetry to the internet.
+ */
+export async function startEmbeddedFerretdb(options: EmbeddedFerretdbOptions): Promise<EmbeddedFerretdb> {
+  const binary = await installFerretdb(options);
+  const dataDir = path.resolve(options.dataDir);
+  await fs.mkdir(dataDir, { recursive: true });
+  const port = options.port || (await freeLoopbackPort());
+  const logFd = openSync(path.join(dataDir, 'ferretdb.log'), 'a');
+  const child = spawn(
+    binary,
+    [
+      '--handler=sqlite',
+      `--sqlite-url=file:${dataDir}/`,
+      `--state-dir=${dataDir}`,
+      `--listen-addr=127.0.0.1:${port}`,
+      '--debug-addr=-',
+      '--telemetry=disable',
+      '--log-level=warn',
+    ],
+    { stdio: ['ignore', logFd, logFd] },
+  );
+  closeSync(logFd);
+  try {
+    await waitForPort(port, child);
+  } catch (error) {
+    child.kill('SIGKILL');
+    throw error;
+  }
+  return {
+    uri: `mongodb://127.0.0.1:${port}/`,
+    port,
+    stop: () => stopProcess(child),
+  };
+}
+
+/** A port the OS says is free on loopback right now. */
+export async function freeLoopbackPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForPort(port: number, child: ChildProcess, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) {
+      throw new Error(`FerretDB exited with code ${child.exitCode} before listening; see ferretdb.log in its data directory.`);
+    }
+    if (await canConnect(port)) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`FerretDB did not listen on 127.0.0.1:${port} within ${timeoutMs} ms.`);
+}
+
+function canConnect(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const kill = setTimeout(() => child.kill('SIGKILL'), 5000);
+    child.once('exit', () => {
+      clearTimeout(kill);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}

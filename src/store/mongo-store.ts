@@ -1,0 +1,88 @@
+import { MongoClient, type Collection, type Db, type Document } from 'mongodb';
+import { indexDefinitions, type CollectionName } from './collections';
+
+/** Which server the store talks to; some reads are batched differently on each. */
+export type ServerKind = 'ferretdb' | 'mongodb';
+
+/** Options of {@link MongoStore}. */
+export interface MongoStoreOptions {
+  /** A MongoDB connection string. */
+  uri: string;
+  /** The database holding the gateway's collections. @default 'gateway' */
+  dbName?: string;
+  /** Called after every command with its name, duration and outcome (for metrics). */
+  onCommand?: (command: string, durationMs: number, ok: boolean) => void;
+  /** How long to wait for a server before an operation fails. @default 5000 */
+  serverSelectionTimeoutMS?: number;
+}
+
+/**
+ * The one owner of the MongoDB connection: it creates the client, the indexes
+ * (idempotent at start) and hands out collections by their registered names.
+ * Constructing it does not connect; the first operation does.
+ */
+export class MongoStore {
+  readonly client: MongoClient;
+  readonly db: Db;
+  private kind: ServerKind | undefined;
+  private indexesReady = false;
+
+  constructor({ uri, dbName = 'gateway', onCommand, serverSelectionTimeoutMS = 5000 }: MongoStoreOptions) {
+    this.client = new MongoClient(uri, {
+      serverSelectionTimeoutMS,
+      monitorCommands: onCommand !== undefined,
+      appName: 'customer-profile-gateway',
+    });
+    if (onCommand) {
+      this.client.on('commandSucceeded', (event) => onCommand(event.commandName, event.duration, true));
+      this.client.on('commandFailed', (event) => onCommand(event.commandName, event.duration, false));
+    }
+    this.db = this.client.db(dbName);
+  }
+
+  /** A collection by its registered name. */
+  collection<T extends Document = Document>(name: CollectionName): Collection<T> {
+    return this.db.collection<T>(name);
+  }
+
+  /** Creates every registered index; safe to run at every start and from many processes. */
+  async ensureIndexes(): Promise<void> {
+    const byCollection = new Map<CollectionName, typeof indexDefinitions[number][]>();
+    for (const definition of indexDefinitions) {
+      byCollection.set(definition.collection, [...(byCollection.get(definition.collection) ?? []), definition]);
+    }
+    for (const [name, definitions] of byCollection) {
+      await this.db.createCollection(name).catch((error: { code?: number }) => {
+        if (error.code !== 48) throw error; // 48: NamespaceExists, another process was first
+      });
+      await this.db.collection(name).createIndexes(
+        definitions.map(({ key, options }) => ({ key: key as Document, ...options })),
+      );
+    }
+    this.indexesReady = true;
+  }
+
+  /** True once {@link ensureIndexes} has completed in this process. */
+  get hasIndexes(): boolean {
+    return this.indexesReady;
+  }
+
+  /** Resolves when the server answers a ping within the driver's selection timeout. */
+  async ping(): Promise<void> {
+    await this.db.command({ ping: 1 });
+  }
+
+  /** FerretDB or MongoDB: FerretDB's buildInfo carries `ferretdbVersion`. */
+  async serverKind(): Promise<ServerKind> {
+    if (!this.kind) {
+      const info = await this.db.admin().command({ buildInfo: 1 });
+      this.kind = 'ferretdbVersion' in info ? 'ferretdb' : 'mongodb';
+    }
+    return this.kind;
+  }
+
+  /** Closes the connection pool. */
+  async close(): Promise<void> {
+    await this.client.close();
+  }
+}
