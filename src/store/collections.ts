@@ -10,6 +10,12 @@ import type { IndexSpecification, CreateIndexesOptions } from 'mongodb';
 export const collectionNames = Object.freeze({
   /** Scratch documents that prove the store answers writes (readiness, tests). */
   storeProbe: 'store_probe',
+
+  // --- consent (src/consent owns every read and write of these) ---------------
+
+  // --- identity (src/identity) ------------------------------------------------
+
+  // --- sources and sync (src/adapters, src/identity/backfill) -----------------
 } as const);
 
 /** A collection's name, as listed in {@link collectionNames}. */
@@ -25,4 +31,10 @@ export interface IndexDefinition {
 /** The indexes, by collection. Names are explicit so that a changed key is a new index. */
 export const indexDefinitions: readonly IndexDefinition[] = Object.freeze([
   { collection: collectionNames.storeProbe, key: { probeKey: 1 }, options: { name: 'probeKey_unique', unique: true } },
+
+  // --- consent ----------------------------------------------------------------
+
+  // --- identity ---------------------------------------------------------------
+
+  // --- sources and sync -------------------------------------------------------
 ]);

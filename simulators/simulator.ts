@@ -1,0 +1,43 @@
+/**
+ * What every contract simulator shares: how it is started, how tests inject faults,
+ * and the request counters tests read. Each dialect's simulator lives in its own
+ * folder (simulators/salesforce/, simulators/mailchimp/, simulators/scim/).
+ */
+
+/** Faults a simulator injects into the calls it serves (admin endpoints excluded). */
+export interface FaultConfig {
+  /** Added latency per response, in ms. @default 0 */
+  latencyMs?: number;
+  /** Uniform random extra latency in [0, jitterMs). @default 0 */
+  jitterMs?: number;
+  /** Fraction of calls answered with a 503 in the vendor's error shape. @default 0 */
+  errorRate?: number;
+  /** Never answer (the connection stays open until the client gives up). @default false */
+  hang?: boolean;
+  /** Answer the next N calls with a 429 and this Retry-After (seconds). */
+  rateLimit?: { count: number; retryAfterSeconds: number };
+  /** Answer the next N calls with this status in the vendor's error shape (e.g. 503, then normal). */
+  failNext?: { count: number; status: number };
+}
+
+/** One line of `npm run simulators`: enough to point a vendor's client at the simulator. */
+export interface SimulatorDescriptor {
+  system: string;
+  dialect: string;
+  baseUrl: string;
+  credentials: Record<string, string>;
+}
+
+/** A running simulator. */
+export interface RunningSimulator {
+  readonly descriptor: SimulatorDescriptor;
+  /** Calls served, by route label (e.g. `composite.retrieve`, `query`, `token`), admin excluded. */
+  readonly requests: ReadonlyMap<string, number>;
+  /** Total calls served (admin excluded). */
+  requestCount(route?: string): number;
+  /** The most concurrent requests seen at once (Mailchimp's 10-connection limit). */
+  readonly peakConcurrency: number;
+  resetCounters(): void;
+  setFaults(faults: FaultConfig): void;
+  stop(): Promise<void>;
+}

@@ -1,0 +1,144 @@
+import type { SystemStatus } from '../systems/system-status';
+
+/**
+ * The port every source dialect implements (DESIGN.md). Services (identity, profile,
+ * consent drift, propagation) talk to sources only through it; nothing vendor-specific
+ * crosses it except the opaque `raw` part of a record.
+ */
+
+/** A postal address, canonical form. */
+export interface PostalAddress {
+  line1?: string;
+  line2?: string;
+  city?: string;
+  region?: string;
+  postalCode?: string;
+  /** ISO 3166-1 alpha-2. */
+  country?: string;
+}
+
+/**
+ * The canonical profile fields a source can provide. Values are as the source holds
+ * them (the identity layer normalises emails and phones for matching); absent means
+ * the source does not know.
+ */
+export interface CanonicalFields {
+  givenName?: string;
+  familyName?: string;
+  emails?: string[];
+  phones?: string[];
+  addresses?: PostalAddress[];
+  /** ISO 8601 date, `YYYY-MM-DD`. */
+  birthDate?: string;
+  /** BCP 47, e.g. `en-GB`. */
+  locale?: string;
+}
+
+/** CRM-only facts (Salesforce and the like). */
+export interface CrmView {
+  accountName?: string;
+  ownerName?: string;
+  tier?: string;
+  lifetimeValue?: number;
+  openOpportunities?: number;
+  openCases?: number;
+}
+
+/** ESP-only facts (Mailchimp and the like). */
+export interface EngagementView {
+  lists?: string[];
+  /** The ESP's own status word, e.g. `subscribed`, `unsubscribed`, `cleaned`. */
+  subscriptionStatus?: string;
+  lastChangedAt?: Date;
+  interests?: string[];
+}
+
+/** Identity-system facts (SCIM and the like). */
+export interface IdentityView {
+  username?: string;
+  active?: boolean;
+  lastLoginAt?: Date;
+}
+
+/** A consent status, as the consent store models it. */
+export type ConsentStatusValue = 'GRANTED' | 'DENIED' | 'PENDING' | 'UNKNOWN';
+
+/**
+ * A source's own consent flag, translated to our vocabulary. Used for drift reports
+ * only: a source's flags are never shown as the answer (DESIGN.md).
+ */
+export interface SourceConsentFlag {
+  channel: string;
+  purpose: string;
+  status: ConsentStatusValue;
+  /** The contact point the flag is about, when the source narrows it. */
+  contactPoint?: string;
+}
+
+/** A reference to a record in a connected system. */
+export interface SourceRef {
+  /** The configured system name (not the dialect). */
+  system: string;
+  recordId: string;
+}
+
+/** One record of one source system, in canonical form. */
+export interface SourceRecord extends SourceRef {
+  /** When the source last changed the record. */
+  updatedAt: Date;
+  fields: CanonicalFields;
+  crm?: CrmView;
+  engagement?: EngagementView;
+  identity?: IdentityView;
+  consentFlags: SourceConsentFlag[];
+  /** Ids of the same person in other systems, as this source records them. */
+  crossReferences: SourceRef[];
+  /** The vendor's record as received, opaque to everything above the adapter. */
+  raw?: unknown;
+}
+
+/** A strong key to look a person up by. Values as the caller gives them; the adapter escapes them. */
+export interface LookupKey {
+  kind: 'email' | 'phone';
+  value: string;
+}
+
+/** A per-call budget; an adapter must give up (and abort the HTTP call) when it runs out. */
+export interface CallOptions {
+  signal?: AbortSignal;
+}
+
+/** One page of a backfill. */
+export interface ChangedPage {
+  records: SourceRecord[];
+  /** Pass back to get the next page; null when the source has no more. */
+  nextCursor: string | null;
+}
+
+/** A consent change to write back to a source (propagation). Values are absolute, so a retry is harmless. */
+export interface ConsentWrite {
+  channel: string;
+  purpose: string;
+  status: ConsentStatusValue;
+  contactPoint?: string;
+}
+
+/** The port. */
+export interface SourceAdapter {
+  /** The configured system name, unique in this gateway. */
+  readonly name: string;
+  /** The dialect, e.g. `salesforce`. */
+  readonly dialect: string;
+  /** The canonical fields this source can provide (for `systems`). */
+  readonly providedFields: readonly string[];
+  /** Reads records by id in as few calls as the dialect allows; answers in `ids` order, null for a miss. */
+  fetchByIds(ids: readonly string[], options?: CallOptions): Promise<(SourceRecord | null)[]>;
+  /** Finds the records holding a key (exact match, as the source can best express it). */
+  findByKey(key: LookupKey, options?: CallOptions): Promise<SourceRecord[]>;
+  /** Pages through records changed since a cursor (null: from the beginning), for backfills. */
+  changedSince(cursor: string | null, options?: CallOptions & { pageSize?: number }): Promise<ChangedPage>;
+  /** Writes a consent change back to the source record. */
+  writeConsent(recordId: string, change: ConsentWrite, options?: CallOptions): Promise<void>;
+  /** Name, dialect, base URL (no secret), fields and health. */
+  describe(): SystemStatus;
+}
