@@ -13,5 +13,10 @@ export function loadSchema(dir: string = schemaDir): GraphQLSchema {
     .filter((file) => file.endsWith('.graphql'))
     .sort((a, b) => (a === 'base.graphql' ? -1 : b === 'base.graphql' ? 1 : a.localeCompare(b)));
   const typeDefs = files.map((file) => readFileSync(path.join(dir, file), 'utf8'));
+  // Every domain file uses `extend type Mutation` / `Subscription`; an empty root type is
+  // invalid GraphQL, so a root is declared only once some file extends it.
+  for (const root of ['Mutation', 'Subscription']) {
+    if (typeDefs.some((sdl) => new RegExp(`extend\\s+type\\s+${root}\\b`).test(sdl))) typeDefs.push(`type ${root}`);
+  }
   return makeExecutableSchema({ typeDefs, resolvers, resolverValidationOptions: { requireResolversToMatchSchema: 'error' } });
 }
