@@ -8,6 +8,7 @@ module.exports = {
   globalSetup: '<rootDir>/test/harness/global-setup.ts',
   globalTeardown: '<rootDir>/test/harness/global-teardown.ts',
   testTimeout: 60_000,
+  reporters: ['default', '<rootDir>/test/harness/summary-reporter.js'],
   // Two cores: more workers only fight over them and the one store.
   maxWorkers: 2,
 };

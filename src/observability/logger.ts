@@ -49,10 +49,15 @@ export function createLogger({ level = 'info', destination }: LoggerOptions = {}
  * message quotes the duplicate key's value (often an email), so it is cut there.
  */
 function serializeError(error: unknown): unknown {
-  const serialized = pino.stdSerializers.err(error as Error) as unknown as Record<string, unknown>;
-  for (const field of ['message', 'stack'] as const) {
-    const text = serialized[field];
-    if (typeof text === 'string') serialized[field] = text.replace(/dup key:[^\n]*/g, 'dup key: [redacted]');
+  return scrubDuplicateKeys(pino.stdSerializers.err(error as Error));
+}
+
+/** Replaces every `dup key: {...}` in the strings of a serialized error, at any depth. */
+function scrubDuplicateKeys(value: unknown): unknown {
+  if (typeof value === 'string') return value.replace(/dup key:[^\n]*/g, 'dup key: [redacted]');
+  if (Array.isArray(value)) return value.map(scrubDuplicateKeys);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, scrubDuplicateKeys(inner)]));
   }
-  return serialized;
+  return value;
 }

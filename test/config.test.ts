@@ -1,0 +1,34 @@
+import { loadConfig, ConfigError } from '../src/config';
+
+describe('loadConfig', () => {
+  it('gives the documented defaults for an empty environment', () => {
+    expect(loadConfig({})).toEqual({
+      PORT: 4000,
+      HOST: '127.0.0.1',
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'info',
+      MONGODB_DB: 'gateway',
+      DATA_DIR: '.data',
+      SHUTDOWN_TIMEOUT_MS: 10_000,
+    });
+  });
+
+  it('treats an empty variable as unset', () => {
+    expect(loadConfig({ PORT: '' }).PORT).toBe(4000);
+  });
+
+  it.each([
+    [{ PORT: 'abc' }, 'PORT="abc"'],
+    [{ PORT: '-1' }, 'PORT="-1"'],
+    [{ SHUTDOWN_TIMEOUT_MS: 'soon' }, 'SHUTDOWN_TIMEOUT_MS="soon"'],
+    [{ MONGODB_DB: 'a.b' }, 'MONGODB_DB="a.b"'],
+    [{ NODE_ENV: 'staging' }, 'NODE_ENV="staging"'],
+  ])('rejects %j with a one-line message naming the variable', (env, named) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(new RegExp(`^Invalid configuration: ${named.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is not valid; expected .+\\.$`));
+  });
+
+  it('never echoes a connection string, which may hold a password', () => {
+    expect(() => loadConfig({ MONGODB_URI: 'postgres://u:hunter2@db' })).toThrow('MONGODB_URI=(value hidden)');
+  });
+});
