@@ -18,6 +18,12 @@ export interface FaultConfig {
   rateLimit?: { count: number; retryAfterSeconds: number };
   /** Answer the next N calls with this status in the vendor's error shape (e.g. 503, then normal). */
   failNext?: { count: number; status: number };
+  /**
+   * Only calls with these route labels get faults. The OAuth token endpoint (`token`) is
+   * exempt unless listed here, so a fault aimed at API calls is not eaten by a token fetch.
+   * @default every route except `token`
+   */
+  routes?: string[];
 }
 
 /** One line of `npm run simulators`: enough to point a vendor's client at the simulator. */

@@ -27,6 +27,13 @@ const configSchema = z.object({
     .regex(/^[A-Za-z0-9_-]{1,63}$/, 'a database name of letters, digits, _ or - (at most 63)')
     .default('gateway'),
   DATA_DIR: z.string().min(1, 'a directory for the embedded store').default('.data'),
+  POPULATION: z.coerce
+    .number({ error: 'a number of people for the demo population' })
+    .int('a whole number of people')
+    .min(1, 'from 1 to 1000000 people')
+    .max(1_000_000, 'from 1 to 1000000 people')
+    .default(1000),
+  SEED: z.coerce.number({ error: 'an integer seed' }).int('an integer seed').default(1),
   SHUTDOWN_TIMEOUT_MS: z.coerce
     .number({ error: 'a number of milliseconds' })
     .int('a whole number of milliseconds')

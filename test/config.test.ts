@@ -9,6 +9,8 @@ describe('loadConfig', () => {
       LOG_LEVEL: 'info',
       MONGODB_DB: 'gateway',
       DATA_DIR: '.data',
+      POPULATION: 1000,
+      SEED: 1,
       SHUTDOWN_TIMEOUT_MS: 10_000,
     });
   });

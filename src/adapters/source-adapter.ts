@@ -137,8 +137,15 @@ export interface SourceAdapter {
   findByKey(key: LookupKey, options?: CallOptions): Promise<SourceRecord[]>;
   /** Pages through records changed since a cursor (null: from the beginning), for backfills. */
   changedSince(cursor: string | null, options?: CallOptions & { pageSize?: number }): Promise<ChangedPage>;
-  /** Writes a consent change back to the source record. */
+  /**
+   * Whether the source holds this channel x purpose flag at all (Salesforce holds only
+   * marketing opt-outs, for example), so propagation need not queue writes it cannot make.
+   */
+  acceptsConsent(channel: string, purpose: string): boolean;
+  /** Writes a consent change back to the source record; a pair {@link acceptsConsent} refuses is not written. */
   writeConsent(recordId: string, change: ConsentWrite, options?: CallOptions): Promise<void>;
   /** Name, dialect, base URL (no secret), fields and health. */
   describe(): SystemStatus;
+  /** Closes the connection pools; in-flight calls finish first. */
+  close(): Promise<void>;
 }

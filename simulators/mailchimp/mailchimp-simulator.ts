@@ -1,0 +1,383 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { FaultConfig } from '../simulator';
+import type { MailchimpMember, MailchimpStatus } from '../population/vendor-records';
+import { MAILCHIMP_INTERESTS, MAILCHIMP_PERMISSIONS } from '../population/reference-data';
+import {
+  startSimulatorServer,
+  type RouteMatch,
+  type SimulatorRequest,
+  type SimulatorResponse,
+  type SimulatorServer,
+} from '../http/simulator-server';
+import { selectFields } from '../http/select-fields';
+import { subscriberHash } from './subscriber-hash';
+
+/**
+ * A contract simulator of the Mailchimp Marketing API v3 subset the adapter uses:
+ *
+ * - HTTP Basic auth, any user name, the API key as password; the key's `-us1` suffix is
+ *   the data centre: https://mailchimp.com/developer/marketing/docs/fundamentals/#api-structure
+ * - `GET /3.0/ping`: https://mailchimp.com/developer/marketing/api/ping/
+ * - List members (get, list with `count` max 1,000 / `offset` / `since_last_changed` /
+ *   `status`, PATCH update, PUT add-or-update), by subscriber hash (MD5 of the lower-cased
+ *   email) or by the email itself: https://mailchimp.com/developer/marketing/api/list-members/
+ * - Partial responses, `fields` / `exclude_fields`:
+ *   https://mailchimp.com/developer/marketing/docs/methods-parameters/#partial-responses
+ * - Errors as `application/problem+json` `{type, title, status, detail, instance}`, plus
+ *   `errors[{field, message}]` on validation: https://mailchimp.com/developer/marketing/docs/errors/
+ * - At most 10 simultaneous connections per API key; the next gets a 429:
+ *   https://mailchimp.com/developer/marketing/docs/fundamentals/#api-limits
+ *
+ * Admin (not part of the vendor API): `POST /__admin/faults`, `GET /__admin/requests`,
+ * `POST /__admin/reset-counters`.
+ */
+
+/** Options of the Mailchimp simulator. */
+export interface MailchimpSimulatorOptions {
+  /** Port on 127.0.0.1; 0 picks a free one. @default 0 */
+  port?: number;
+  /** The audience's members (copied; writes change the copies). */
+  members: readonly MailchimpMember[];
+  /** The API key; its suffix after `-` is the data centre. @default DEFAULT_MAILCHIMP_API_KEY */
+  apiKey?: string;
+  /** The audience (list) id. @default the first member's list_id, else 'a1b2c3d4e5' */
+  listId?: string;
+  /** Requests one API key may have in flight at once; one more gets a 429. @default 10 */
+  maxConnections?: number;
+  /** Faults from the start. @default {} */
+  faults?: FaultConfig;
+  /** The system name in the descriptor. @default 'mailchimp' */
+  system?: string;
+}
+
+/** A running Mailchimp simulator, with test access to its state. */
+export interface MailchimpSimulator extends SimulatorServer {
+  /** The member as the simulator now holds it, by subscriber hash or email. */
+  getMember(hashOrEmail: string): MailchimpMember | undefined;
+}
+
+export const DEFAULT_MAILCHIMP_API_KEY = '0123456789abcdef0123456789abcdef-us1';
+
+const ERROR_DOCS = 'https://mailchimp.com/developer/marketing/docs/errors/';
+const MAX_COUNT = 1000;
+const STATUSES: readonly MailchimpStatus[] = ['subscribed', 'unsubscribed', 'cleaned', 'pending', 'transactional'];
+const MERGE_TAGS = new Set(['FNAME', 'LNAME', 'PHONE', 'ADDRESS', 'BIRTHDAY']);
+const KNOWN_INTERESTS = new Set(MAILCHIMP_INTERESTS.map((interest) => interest.id));
+
+/** Starts the Mailchimp simulator on loopback. */
+export async function startMailchimpSimulator(options: MailchimpSimulatorOptions): Promise<MailchimpSimulator> {
+  const {
+    members: initialMembers,
+    apiKey = DEFAULT_MAILCHIMP_API_KEY,
+    listId = initialMembers[0]?.list_id ?? 'a1b2c3d4e5',
+    maxConnections = 10,
+    system = 'mailchimp',
+  } = options;
+  if (!/-[a-z]+\d+$/.test(apiKey)) throw new TypeError(`apiKey must end in a data centre suffix such as -us1`);
+  const members = new Map<string, MailchimpMember>();
+  for (const member of initialMembers) members.set(member.id, copyMember(member));
+  const inFlightByKey = new Map<string, number>();
+  let baseUrl = '';
+
+  const keyOf = (request: SimulatorRequest): string | null => {
+    const basic = /^Basic (.+)$/i.exec(request.headers.authorization ?? '');
+    if (!basic) return null;
+    const decoded = Buffer.from(basic[1] as string, 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    return colon < 0 ? null : decoded.slice(colon + 1);
+  };
+
+  /** Wraps a handler with the API key check. */
+  const authed =
+    (handler: (request: SimulatorRequest) => SimulatorResponse) =>
+    (request: SimulatorRequest): SimulatorResponse => {
+      if (keyOf(request) !== apiKey) {
+        return problem(401, 'API Key Invalid', "Your API key may be invalid, or you've attempted to access the wrong datacenter.");
+      }
+      return handler(request);
+    };
+
+  const memberView = (member: MailchimpMember): Record<string, unknown> => ({
+    ...member,
+    _links: [
+      { rel: 'self', href: `${baseUrl}/lists/${listId}/members/${member.id}`, method: 'GET' },
+      { rel: 'parent', href: `${baseUrl}/lists/${listId}/members`, method: 'GET' },
+      { rel: 'update', href: `${baseUrl}/lists/${listId}/members/${member.id}`, method: 'PATCH' },
+      { rel: 'upsert', href: `${baseUrl}/lists/${listId}/members/${member.id}`, method: 'PUT' },
+    ],
+  });
+
+  const partial = (request: SimulatorRequest, body: unknown): SimulatorResponse => {
+    const split = (name: string): string[] | null => request.url.searchParams.get(name)?.split(',').filter(Boolean) ?? null;
+    return json(200, selectFields(body, split('fields'), split('exclude_fields')));
+  };
+
+  const getMember = (request: SimulatorRequest, hash: string): SimulatorResponse => {
+    const member = members.get(hash);
+    if (!member) return notFound();
+    return partial(request, memberView(member));
+  };
+
+  const listMembers = (request: SimulatorRequest): SimulatorResponse => {
+    const params = request.url.searchParams;
+    const errors: { field: string; message: string }[] = [];
+    const count = intParam(params.get('count'), 10);
+    const offset = intParam(params.get('offset'), 0);
+    if (count === null || count < 0 || count > MAX_COUNT) {
+      errors.push({ field: 'count', message: `count must be an integer from 0 to ${MAX_COUNT}` });
+    }
+    if (offset === null || offset < 0) errors.push({ field: 'offset', message: 'offset must be a non-negative integer' });
+    const status = params.get('status');
+    if (status !== null && !STATUSES.includes(status as MailchimpStatus) && status !== 'archived') {
+      errors.push({ field: 'status', message: `Value must be one of: ${STATUSES.join(', ')}, archived` });
+    }
+    const since = params.get('since_last_changed');
+    const sinceMs = since === null ? null : Date.parse(since);
+    if (sinceMs !== null && Number.isNaN(sinceMs)) {
+      errors.push({ field: 'since_last_changed', message: 'since_last_changed must be an ISO 8601 time' });
+    }
+    const sortField = params.get('sort_field');
+    if (sortField !== null && !['last_changed', 'timestamp_opt', 'timestamp_signup'].includes(sortField)) {
+      errors.push({ field: 'sort_field', message: 'Value must be one of: timestamp_opt, timestamp_signup, last_changed' });
+    }
+    if (errors.length > 0) return validationProblem(errors);
+
+    let matched = [...members.values()].filter(
+      (member) =>
+        (status === null || member.status === status) &&
+        // Inclusive, so a change made in the same second as the cursor is not lost.
+        (sinceMs === null || Date.parse(member.last_changed) >= sinceMs),
+    );
+    if (sortField) {
+      const field = sortField as 'last_changed' | 'timestamp_opt' | 'timestamp_signup';
+      const direction = params.get('sort_dir')?.toUpperCase() === 'DESC' ? -1 : 1;
+      matched = matched.sort(
+        (a, b) => direction * (Date.parse(a[field] || '0') - Date.parse(b[field] || '0') || a.id.localeCompare(b.id)),
+      );
+    }
+    const page = matched.slice(offset as number, (offset as number) + (count as number));
+    return partial(request, {
+      members: page.map(memberView),
+      list_id: listId,
+      total_items: matched.length,
+      _links: [{ rel: 'self', href: `${baseUrl}/lists/${listId}/members`, method: 'GET' }],
+    });
+  };
+
+  const writeMember = (request: SimulatorRequest, hash: string, upsert: boolean): SimulatorResponse => {
+    let body: unknown;
+    try {
+      body = JSON.parse(request.body || 'null');
+    } catch {
+      return problem(400, 'JSON Parse Exception', "We encountered an unspecified JSON parsing error.");
+    }
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+      return problem(400, 'Invalid Resource', 'The request body must be a JSON object.');
+    }
+    const input = body as Record<string, unknown>;
+    const errors: { field: string; message: string }[] = [];
+    let member = members.get(hash);
+    if (!member && !upsert) return notFound();
+
+    if (input.email_address !== undefined) {
+      if (typeof input.email_address !== 'string' || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(input.email_address.trim())) {
+        errors.push({ field: 'email_address', message: 'This value should be a valid email address.' });
+      } else if (subscriberHash(input.email_address) !== hash) {
+        // The simulator does not move a member to a new address; the hash must match.
+        errors.push({ field: 'email_address', message: 'The email address does not match the subscriber hash in the URL.' });
+      }
+    } else if (!member) {
+      errors.push({ field: 'email_address', message: 'This value should not be blank.' });
+    }
+    for (const name of ['status', 'status_if_new'] as const) {
+      const value = input[name];
+      if (value !== undefined && !STATUSES.includes(value as MailchimpStatus)) {
+        errors.push({ field: name, message: `Value must be one of: ${STATUSES.join(', ')}` });
+      }
+    }
+    if (!member && input.status_if_new === undefined && input.status === undefined) {
+      errors.push({ field: 'status_if_new', message: 'This value should not be blank.' });
+    }
+    const mergeFields = input.merge_fields;
+    if (mergeFields !== undefined) {
+      if (typeof mergeFields !== 'object' || mergeFields === null || Array.isArray(mergeFields)) {
+        errors.push({ field: 'merge_fields', message: 'merge_fields must be an object' });
+      } else {
+        for (const tag of Object.keys(mergeFields)) {
+          if (!MERGE_TAGS.has(tag)) errors.push({ field: `merge_fields.${tag}`, message: `Merge field ${tag} does not exist.` });
+        }
+      }
+    }
+    const interests = input.interests;
+    if (interests !== undefined) {
+      if (typeof interests !== 'object' || interests === null || Array.isArray(interests)) {
+        errors.push({ field: 'interests', message: 'interests must be an object of interest id to boolean' });
+      } else {
+        for (const [id, value] of Object.entries(interests)) {
+          if (!KNOWN_INTERESTS.has(id)) errors.push({ field: 'interests', message: `Invalid interest ID: '${id}'` });
+          else if (typeof value !== 'boolean') errors.push({ field: `interests.${id}`, message: 'must be a boolean' });
+        }
+      }
+    }
+    const permissions = input.marketing_permissions;
+    if (permissions !== undefined) {
+      if (!Array.isArray(permissions)) {
+        errors.push({ field: 'marketing_permissions', message: 'marketing_permissions must be an array' });
+      } else {
+        for (const permission of permissions as { marketing_permission_id?: unknown; enabled?: unknown }[]) {
+          if (!MAILCHIMP_PERMISSIONS.some((known) => known.id === permission?.marketing_permission_id)) {
+            errors.push({ field: 'marketing_permissions', message: `Invalid marketing permission ID: '${String(permission?.marketing_permission_id)}'` });
+          } else if (typeof permission.enabled !== 'boolean') {
+            errors.push({ field: 'marketing_permissions.enabled', message: 'enabled must be a boolean' });
+          }
+        }
+      }
+    }
+    if (errors.length > 0) return validationProblem(errors);
+
+    const now = new Date().toISOString().replace(/\.\d{3}Z$/, '+00:00');
+    if (!member) {
+      member = newMember(String(input.email_address).trim(), listId, now);
+      members.set(member.id, member);
+      const status = (input.status_if_new ?? input.status) as MailchimpStatus;
+      member.status = status;
+    } else if (input.status !== undefined) {
+      member.status = input.status as MailchimpStatus;
+    }
+    if (mergeFields) Object.assign(member.merge_fields, mergeFields);
+    if (interests) Object.assign(member.interests, interests);
+    if (Array.isArray(permissions)) {
+      for (const change of permissions as { marketing_permission_id: string; enabled: boolean }[]) {
+        const held = member.marketing_permissions.find((p) => p.marketing_permission_id === change.marketing_permission_id);
+        if (held) held.enabled = change.enabled;
+      }
+    }
+    if (typeof input.language === 'string') member.language = input.language;
+    if (typeof input.vip === 'boolean') member.vip = input.vip;
+    member.last_changed = now;
+    return partial(request, memberView(member));
+  };
+
+  const route = (request: SimulatorRequest): RouteMatch | null => {
+    const { method } = request;
+    const path = request.url.pathname;
+    if (path === '/3.0/ping' || path === '/3.0/ping/') {
+      return method === 'GET' ? { label: 'ping', handle: authed(() => json(200, { health_status: "Everything's Chimpy!" })) } : null;
+    }
+    const list = /^\/3\.0\/lists\/([^/]+)\/members\/?$/.exec(path);
+    if (list && method === 'GET') {
+      return { label: 'members.list', handle: authed((req) => (list[1] === listId ? listMembers(req) : notFound())) };
+    }
+    const one = /^\/3\.0\/lists\/([^/]+)\/members\/([^/]+)$/.exec(path);
+    if (!one) return null;
+    const handleOne = (handler: (req: SimulatorRequest, hash: string) => SimulatorResponse) =>
+      authed((req) => (one[1] === listId ? handler(req, toHash(one[2] as string)) : notFound()));
+    if (method === 'GET') return { label: 'member.get', handle: handleOne(getMember) };
+    if (method === 'PATCH') return { label: 'member.update', handle: handleOne((req, hash) => writeMember(req, hash, false)) };
+    if (method === 'PUT') return { label: 'member.upsert', handle: handleOne((req, hash) => writeMember(req, hash, true)) };
+    return null;
+  };
+
+  const server = await startSimulatorServer({
+    port: options.port,
+    faults: options.faults,
+    describe: (port) => {
+      baseUrl = `http://127.0.0.1:${port}/3.0`;
+      return { system, dialect: 'mailchimp', baseUrl, credentials: { apiKey, listId } };
+    },
+    route,
+    notFound: () => notFound(),
+    faultResponse: (status, kind) =>
+      kind === 'rate-limit'
+        ? problem(429, 'Too Many Requests', 'You have exceeded the limit of 10 simultaneous connections.')
+        : problem(status, status === 503 ? 'Service Unavailable' : 'Internal Server Error', 'An unexpected internal error has occurred. Please contact Support for more information.'),
+    // Mailchimp limits simultaneous connections per API key, counted per request in flight.
+    admit: (request) => {
+      const key = keyOf(request) ?? '';
+      const current = inFlightByKey.get(key) ?? 0;
+      if (current >= maxConnections) {
+        return { reject: problem(429, 'Too Many Requests', `You have exceeded the limit of ${maxConnections} simultaneous connections.`) };
+      }
+      inFlightByKey.set(key, current + 1);
+      return {
+        release: () => {
+          const left = (inFlightByKey.get(key) ?? 1) - 1;
+          if (left <= 0) inFlightByKey.delete(key);
+          else inFlightByKey.set(key, left);
+        },
+      };
+    },
+  });
+
+  return Object.assign(server, {
+    getMember: (hashOrEmail: string) => members.get(toHash(hashOrEmail)),
+  });
+}
+
+/** The subscriber hash from a path segment, which may also be the email address itself. */
+function toHash(segment: string): string {
+  const decoded = decodeURIComponent(segment);
+  return decoded.includes('@') ? subscriberHash(decoded) : decoded.toLowerCase();
+}
+
+function intParam(value: string | null, fallback: number): number | null {
+  if (value === null || value === '') return fallback;
+  return /^\d+$/.test(value) ? Number(value) : null;
+}
+
+function json(status: number, body: unknown): SimulatorResponse {
+  return { status, headers: { 'Content-Type': 'application/json; charset=utf-8' }, body };
+}
+
+/** Mailchimp's error document (RFC 7807 problem details). */
+function problem(status: number, title: string, detail: string, errors?: { field: string; message: string }[]): SimulatorResponse {
+  return {
+    status,
+    headers: { 'Content-Type': 'application/problem+json; charset=utf-8' },
+    body: { type: ERROR_DOCS, title, status, detail, instance: randomUUID(), ...(errors ? { errors } : {}) },
+  };
+}
+
+function validationProblem(errors: { field: string; message: string }[]): SimulatorResponse {
+  return problem(400, 'Invalid Resource', "The resource submitted could not be validated. For field-specific details, see the 'errors' array.", errors);
+}
+
+function notFound(): SimulatorResponse {
+  return problem(404, 'Resource Not Found', 'The requested resource could not be found.');
+}
+
+function copyMember(member: MailchimpMember): MailchimpMember {
+  return {
+    ...member,
+    merge_fields: { ...member.merge_fields },
+    interests: { ...member.interests },
+    marketing_permissions: member.marketing_permissions.map((p) => ({ ...p })),
+  };
+}
+
+function newMember(email: string, listId: string, now: string): MailchimpMember {
+  return {
+    id: subscriberHash(email),
+    email_address: email,
+    unique_email_id: randomBytes(5).toString('hex'),
+    contact_id: randomBytes(16).toString('hex'),
+    full_name: '',
+    web_id: Math.floor(Math.random() * 1_000_000_000),
+    email_type: 'html',
+    status: 'pending',
+    merge_fields: { FNAME: '', LNAME: '', PHONE: '', ADDRESS: '', BIRTHDAY: '' },
+    interests: Object.fromEntries(MAILCHIMP_INTERESTS.map((interest) => [interest.id, false])),
+    stats: { avg_open_rate: 0, avg_click_rate: 0 },
+    timestamp_signup: '',
+    timestamp_opt: now,
+    member_rating: 2,
+    last_changed: now,
+    language: '',
+    vip: false,
+    marketing_permissions: MAILCHIMP_PERMISSIONS.map((p) => ({ marketing_permission_id: p.id, text: p.text, enabled: false })),
+    source: 'API - Generic',
+    tags_count: 0,
+    tags: [],
+    list_id: listId,
+  };
+}

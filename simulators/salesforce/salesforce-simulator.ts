@@ -1,0 +1,422 @@
+import { createHmac, randomBytes } from 'node:crypto';
+import type { FaultConfig } from '../simulator';
+import type { SalesforceContact } from '../population/vendor-records';
+import {
+  startSimulatorServer,
+  type RouteMatch,
+  type SimulatorRequest,
+  type SimulatorResponse,
+  type SimulatorServer,
+} from '../http/simulator-server';
+import {
+  compareContacts,
+  contactFieldType,
+  isWritableContactField,
+  matchesCondition,
+  projectContact,
+  resolveCondition,
+  resolveContactField,
+  SoqlFilterError,
+  UnknownFieldError,
+} from './contact-fields';
+import { salesforceDateTime } from './salesforce-datetime';
+import { salesforceIdFor, toCaseSafeId } from './salesforce-id';
+import { parseSoql, SoqlSyntaxError } from './soql-parser';
+
+/**
+ * A contract simulator of the Salesforce REST API subset the adapter uses, over real HTTP:
+ *
+ * - OAuth 2.0 client credentials, `POST /services/oauth2/token` (form body); no refresh
+ *   token, no expiry: https://help.salesforce.com/s/articleView?id=sf.remoteaccess_oauth_client_credentials_flow.htm
+ *   OAuth errors `{error, error_description}`: https://help.salesforce.com/s/articleView?id=sf.remoteaccess_oauth_flow_errors.htm
+ * - sObject Collections retrieve, POST with `{ids, fields}` (max 2,000) and the GET form:
+ *   https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_composite_sobjects_collections_retrieve_post.htm
+ *   https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_composite_sobjects_collections_retrieve.htm
+ * - SOQL query with `nextRecordsUrl` paging (`Sforce-Query-Options: batchSize=N`):
+ *   https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/dome_query.htm
+ *   https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/headers_queryoptions.htm
+ * - Update a record, `PATCH .../sobjects/Contact/{id}` (204, no body):
+ *   https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/dome_update_fields.htm
+ * - Error bodies `[{message, errorCode, fields}]` and status codes:
+ *   https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/errorcodes.htm
+ * - `Sforce-Limit-Info: api-usage=N/M` on every API answer, and `GET .../limits` (DailyApiRequests only):
+ *   https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/headers_api_usage.htm
+ *   https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_limits.htm
+ *
+ * Admin (not part of the vendor API): `POST /__admin/faults`, `POST /__admin/revoke-tokens`,
+ * `GET /__admin/requests`, `POST /__admin/reset-counters`.
+ */
+
+/** Options of the Salesforce simulator. */
+export interface SalesforceSimulatorOptions {
+  /** Port on 127.0.0.1; 0 picks a free one. @default 0 */
+  port?: number;
+  /** The org's contacts (copied; PATCHes change the copies). */
+  contacts: readonly SalesforceContact[];
+  /** The connected app's consumer key. @default DEFAULT_SALESFORCE_CLIENT_ID */
+  clientId?: string;
+  /** The connected app's consumer secret. @default DEFAULT_SALESFORCE_CLIENT_SECRET */
+  clientSecret?: string;
+  /** Faults from the start. @default {} */
+  faults?: FaultConfig;
+  /** Records per query page when the client does not ask for a batch size. @default 2000 */
+  queryPageSize?: number;
+  /** The daily API request allowance reported in `Sforce-Limit-Info`. @default 15000 */
+  apiDailyLimit?: number;
+  /** The system name in the descriptor. @default 'salesforce' */
+  system?: string;
+}
+
+/** A running Salesforce simulator, with test access to its state. */
+export interface SalesforceSimulator extends SimulatorServer {
+  /** The contact as the simulator now holds it (15- or 18-character id). */
+  getContact(id: string): SalesforceContact | undefined;
+  /** API calls counted towards `Sforce-Limit-Info` so far. */
+  readonly apiUsage: number;
+  /** Invalidates every issued token (as `POST /__admin/revoke-tokens` does). */
+  revokeTokens(): void;
+}
+
+export const DEFAULT_SALESFORCE_CLIENT_ID = '3MVG9simulatorConnectedAppConsumerKey';
+export const DEFAULT_SALESFORCE_CLIENT_SECRET = 'simulator-consumer-secret-8F2C61';
+
+const ORG_ID = salesforceIdFor('00D', 1, '5e0');
+const INTEGRATION_USER_ID = salesforceIdFor('005', 99, '5e0');
+const MAX_RETRIEVE_IDS = 2000;
+const VERSIONED = /^\/services\/data\/v(\d{2,3}\.\d)\/(.+)$/;
+
+/** Starts the Salesforce simulator on loopback. */
+export async function startSalesforceSimulator(options: SalesforceSimulatorOptions): Promise<SalesforceSimulator> {
+  const {
+    contacts: initialContacts,
+    clientId = DEFAULT_SALESFORCE_CLIENT_ID,
+    clientSecret = DEFAULT_SALESFORCE_CLIENT_SECRET,
+    queryPageSize = 2000,
+    apiDailyLimit = 15_000,
+    system = 'salesforce',
+  } = options;
+  const contacts = new Map<string, SalesforceContact>();
+  const order: string[] = [];
+  for (const contact of initialContacts) {
+    contacts.set(contact.Id, { ...contact });
+    order.push(contact.Id);
+  }
+  const tokens = new Set<string>();
+  const cursors = new Map<string, { ids: string[]; fields: string[]; version: string }>();
+  let cursorSerial = 0;
+  let apiUsage = 0;
+  let baseUrl = '';
+
+  const token = (request: SimulatorRequest): SimulatorResponse => {
+    const form = new URLSearchParams(request.body);
+    // Client credentials may come in the body or as HTTP Basic (RFC 6749 section 2.3.1).
+    let id = form.get('client_id');
+    let secret = form.get('client_secret');
+    const basic = /^Basic (.+)$/i.exec(request.headers.authorization ?? '');
+    if (basic) {
+      const [user, pass] = Buffer.from(basic[1] as string, 'base64').toString('utf8').split(':');
+      id = decodeURIComponent(user ?? '');
+      secret = decodeURIComponent(pass ?? '');
+    }
+    if (form.get('grant_type') !== 'client_credentials') {
+      return oauthError('unsupported_grant_type', 'grant type not supported');
+    }
+    if (id !== clientId) return oauthError('invalid_client_id', 'client identifier invalid');
+    if (secret !== clientSecret) return oauthError('invalid_client', 'invalid client credentials');
+    const accessToken = `${ORG_ID}!${randomBytes(48).toString('base64url')}`;
+    tokens.add(accessToken);
+    const issuedAt = String(Date.now());
+    const identityUrl = `${baseUrl}/id/${ORG_ID}/${INTEGRATION_USER_ID}`;
+    const signature = createHmac('sha256', clientSecret).update(identityUrl + issuedAt).digest('base64');
+    return {
+      status: 200,
+      body: {
+        access_token: accessToken,
+        instance_url: baseUrl,
+        id: identityUrl,
+        token_type: 'Bearer',
+        issued_at: issuedAt,
+        signature,
+      },
+    };
+  };
+
+  /** Wraps an API handler with the bearer check and the usage counter. */
+  const api =
+    (handler: (request: SimulatorRequest, version: string, rest: string) => SimulatorResponse) =>
+    (request: SimulatorRequest): SimulatorResponse => {
+      const bearer = /^Bearer (.+)$/i.exec(request.headers.authorization ?? '');
+      if (!bearer || !tokens.has(bearer[1] as string)) {
+        return apiError(401, 'INVALID_SESSION_ID', 'Session expired or invalid');
+      }
+      apiUsage += 1;
+      const [, version, rest] = VERSIONED.exec(request.url.pathname) as RegExpExecArray;
+      try {
+        return handler(request, version as string, rest as string);
+      } catch (error) {
+        if (error instanceof UnknownFieldError) return apiError(400, 'INVALID_FIELD', error.message, [error.field]);
+        if (error instanceof SoqlSyntaxError) return apiError(400, 'MALFORMED_QUERY', error.message);
+        if (error instanceof SoqlFilterError) return apiError(400, 'INVALID_QUERY_FILTER_OPERATOR', error.message);
+        throw error;
+      }
+    };
+
+  const retrieve = (ids: unknown, fields: unknown, version: string): SimulatorResponse => {
+    if (!isStringArray(ids) || ids.length === 0 || !isStringArray(fields) || fields.length === 0) {
+      return apiError(400, 'MISSING_ARGUMENT', 'ids and fields are required: a list of record ids and a list of field names');
+    }
+    if (ids.length > MAX_RETRIEVE_IDS) {
+      return apiError(400, 'EXCEEDED_ID_LIMIT', `record limit reached. cannot submit more than ${MAX_RETRIEVE_IDS} records in a single call`);
+    }
+    const resolved = resolveFields(fields);
+    if (!resolved.includes('Id')) resolved.unshift('Id');
+    const records = ids.map((raw) => {
+      // An id that is malformed, of another object or unknown is a null slot, never an error.
+      const id = toCaseSafeId(raw.trim());
+      const contact = id ? contacts.get(id) : undefined;
+      return contact ? projectContact(contact, resolved, version) : null;
+    });
+    return { status: 200, body: records };
+  };
+
+  const runQuery = (request: SimulatorRequest, version: string): SimulatorResponse => {
+    const q = request.url.searchParams.get('q');
+    if (!q) return apiError(400, 'MALFORMED_QUERY', "A query string has to be specified in the 'q' parameter");
+    const query = parseSoql(q);
+    if (query.object.toLowerCase() !== 'contact') {
+      return apiError(400, 'INVALID_TYPE', `sObject type '${query.object}' is not supported.`);
+    }
+    const fields = resolveFields(query.fields);
+    const where = query.where ? resolveCondition(query.where, toCaseSafeId) : null;
+    const orderBy = query.orderBy.map((term) => {
+      const field = resolveContactField(term.field);
+      if (!field) throw new UnknownFieldError(term.field);
+      return { ...term, field };
+    });
+    let matched: SalesforceContact[] = [];
+    for (const id of order) {
+      const contact = contacts.get(id) as SalesforceContact;
+      if (!where || matchesCondition(contact, where)) matched.push(contact);
+    }
+    if (orderBy.length > 0) matched.sort((a, b) => compareContacts(a, b, orderBy));
+    if (query.offset) matched = matched.slice(query.offset);
+    if (query.limit !== null) matched = matched.slice(0, query.limit);
+    return queryPage({ ids: matched.map((c) => c.Id), fields, version }, 0, pageSizeOf(request));
+  };
+
+  const queryMore = (request: SimulatorRequest, version: string, locator: string): SimulatorResponse => {
+    const match = /^(01g[A-Za-z0-9]+)-(\d+)$/.exec(locator);
+    const cursor = match ? cursors.get(match[1] as string) : undefined;
+    if (!match || !cursor) return apiError(400, 'INVALID_QUERY_LOCATOR', 'invalid query locator');
+    return queryPage({ ...cursor, version }, Number(match[2]), pageSizeOf(request), match[1]);
+  };
+
+  const queryPage = (
+    cursor: { ids: string[]; fields: string[]; version: string },
+    start: number,
+    pageSize: number,
+    existingLocator?: string,
+  ): SimulatorResponse => {
+    const slice = cursor.ids.slice(start, start + pageSize);
+    const records = slice.flatMap((id) => {
+      const contact = contacts.get(id);
+      return contact ? [projectContact(contact, cursor.fields, cursor.version)] : [];
+    });
+    const next = start + slice.length;
+    const done = next >= cursor.ids.length;
+    const body: Record<string, unknown> = { totalSize: cursor.ids.length, done };
+    if (!done) {
+      let locator = existingLocator;
+      if (!locator) {
+        cursorSerial += 1;
+        locator = `01g5e${String(cursorSerial).padStart(10, '0')}`;
+        cursors.set(locator, cursor);
+        // Salesforce keeps a handful of open cursors per user; keep the newest 50.
+        if (cursors.size > 50) cursors.delete(cursors.keys().next().value as string);
+      }
+      body.nextRecordsUrl = `/services/data/v${cursor.version}/query/${locator}-${next}`;
+    } else if (existingLocator) {
+      cursors.delete(existingLocator);
+    }
+    body.records = records;
+    return { status: 200, body };
+  };
+
+  const pageSizeOf = (request: SimulatorRequest): number => {
+    // batchSize is a hint between 200 and 2,000; the server may use another size.
+    const header = /batchSize\s*=\s*(\d+)/i.exec(String(request.headers['sforce-query-options'] ?? ''));
+    if (!header) return queryPageSize;
+    return Math.min(2000, Math.max(200, Number(header[1])));
+  };
+
+  const getOne = (request: SimulatorRequest, version: string, rawId: string): SimulatorResponse => {
+    const id = toCaseSafeId(rawId);
+    const contact = id ? contacts.get(id) : undefined;
+    if (!contact) return notFoundError();
+    const param = request.url.searchParams.get('fields');
+    const fields = param ? resolveFields(param.split(',')) : resolveFields(['Id', 'FirstName', 'LastName', 'Email', 'Phone', 'LastModifiedDate']);
+    return { status: 200, body: projectContact(contact, fields, version) };
+  };
+
+  const update = (request: SimulatorRequest, rawId: string): SimulatorResponse => {
+    const id = toCaseSafeId(rawId);
+    const contact = id ? contacts.get(id) : undefined;
+    if (!contact) return notFoundError();
+    let body: unknown;
+    try {
+      body = JSON.parse(request.body || 'null');
+    } catch {
+      return apiError(400, 'JSON_PARSER_ERROR', 'The request body is not valid JSON');
+    }
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+      return apiError(400, 'JSON_PARSER_ERROR', 'The request body must be a JSON object of field values');
+    }
+    const changes: [string, unknown][] = [];
+    for (const [name, value] of Object.entries(body)) {
+      if (name === 'attributes') continue;
+      const field = resolveContactField(name);
+      if (!field) return apiError(400, 'INVALID_FIELD', `No such column '${name}' on sobject of type Contact`, [name]);
+      if (!isWritableContactField(field)) {
+        return apiError(400, 'INVALID_FIELD_FOR_INSERT_UPDATE', `Unable to create/update fields: ${field}. Please check the security settings of this field and verify that it is read/write for your profile or permission set.`, [field]);
+      }
+      const type = contactFieldType(field);
+      const ok =
+        value === null
+          ? type !== 'boolean'
+          : type === 'boolean'
+            ? typeof value === 'boolean'
+            : type === 'number'
+              ? typeof value === 'number'
+              : typeof value === 'string';
+      if (!ok) return apiError(400, 'JSON_PARSER_ERROR', `Cannot deserialize instance of ${type} for field ${field}`, [field]);
+      changes.push([field, value]);
+    }
+    const record = contact as unknown as Record<string, unknown>;
+    for (const [field, value] of changes) record[field] = value;
+    contact.LastModifiedDate = salesforceDateTime(new Date());
+    return { status: 204 };
+  };
+
+  const route = (request: SimulatorRequest): RouteMatch | null => {
+    const { method } = request;
+    const path = request.url.pathname;
+    if (path === '/services/oauth2/token') return method === 'POST' ? { label: 'token', handle: token } : null;
+    const versioned = VERSIONED.exec(path);
+    if (!versioned) return null;
+    const rest = versioned[2] as string;
+    if (/^composite\/sobjects\/Contact\/?$/.test(rest)) {
+      if (method === 'POST') {
+        return {
+          label: 'composite.retrieve',
+          handle: api((req, version) => {
+            let parsed: { ids?: unknown; fields?: unknown };
+            try {
+              parsed = JSON.parse(req.body || '{}') as typeof parsed;
+            } catch {
+              return apiError(400, 'JSON_PARSER_ERROR', 'The request body is not valid JSON');
+            }
+            return retrieve(parsed?.ids, parsed?.fields, version);
+          }),
+        };
+      }
+      if (method === 'GET') {
+        return {
+          label: 'composite.retrieve',
+          handle: api((req, version) => {
+            const split = (name: string): string[] | undefined =>
+              req.url.searchParams.get(name)?.split(',').filter((part) => part !== '');
+            return retrieve(split('ids'), split('fields'), version);
+          }),
+        };
+      }
+      return null;
+    }
+    if (/^limits\/?$/.test(rest) && method === 'GET') {
+      return {
+        label: 'limits',
+        handle: api(() => ({
+          status: 200,
+          body: { DailyApiRequests: { Max: apiDailyLimit, Remaining: Math.max(0, apiDailyLimit - apiUsage) } },
+        })),
+      };
+    }
+    if (/^query\/?$/.test(rest) && method === 'GET') return { label: 'query', handle: api((req, version) => runQuery(req, version)) };
+    const more = /^query\/([^/]+)$/.exec(rest);
+    if (more && method === 'GET') {
+      return { label: 'query.more', handle: api((req, version) => queryMore(req, version, more[1] as string)) };
+    }
+    const one = /^sobjects\/Contact\/([^/]+)$/.exec(rest);
+    if (one && method === 'PATCH') return { label: 'sobject.update', handle: api((req) => update(req, one[1] as string)) };
+    if (one && method === 'GET') {
+      return { label: 'sobject.get', handle: api((req, version) => getOne(req, version, one[1] as string)) };
+    }
+    return null;
+  };
+
+  const server = await startSimulatorServer({
+    port: options.port,
+    faults: options.faults,
+    describe: (port) => {
+      baseUrl = `http://127.0.0.1:${port}`;
+      return { system, dialect: 'salesforce', baseUrl, credentials: { clientId, clientSecret } };
+    },
+    route,
+    notFound: () => notFoundError(),
+    faultResponse: (status, kind) =>
+      kind === 'rate-limit'
+        ? apiError(status, 'REQUEST_LIMIT_EXCEEDED', 'TotalRequests Limit exceeded.')
+        : apiError(status, status === 503 ? 'SERVER_UNAVAILABLE' : 'UNKNOWN_EXCEPTION', 'An unexpected error occurred. Please try again later.'),
+    decorate: (request, response, label) => {
+      if (label !== 'token' && request.url.pathname.startsWith('/services/data/')) {
+        response.headers = { ...response.headers, 'Sforce-Limit-Info': `api-usage=${apiUsage}/${apiDailyLimit}` };
+      }
+    },
+    admin: {
+      'POST /__admin/revoke-tokens': () => {
+        tokens.clear();
+        return { status: 204 };
+      },
+    },
+  });
+
+  // defineProperties, not Object.assign: assign would copy the getter's value once.
+  return Object.defineProperties(server, {
+    getContact: {
+      value: (id: string) => {
+        const safe = toCaseSafeId(id);
+        return safe ? contacts.get(safe) : undefined;
+      },
+    },
+    apiUsage: { get: () => apiUsage, enumerable: true },
+    revokeTokens: { value: () => tokens.clear() },
+  }) as SalesforceSimulator;
+}
+
+/** Resolves requested field names to canonical ones, refusing the whole call on an unknown one. */
+function resolveFields(names: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const name of names) {
+    const field = resolveContactField(name.trim());
+    if (!field) throw new UnknownFieldError(name.trim());
+    if (!out.includes(field)) out.push(field);
+  }
+  return out;
+}
+
+/** Salesforce's REST error body: an array of `{message, errorCode, fields}`. */
+function apiError(status: number, errorCode: string, message: string, fields?: string[]): SimulatorResponse {
+  return { status, body: [{ message, errorCode, ...(fields ? { fields } : {}) }] };
+}
+
+function notFoundError(): SimulatorResponse {
+  return apiError(404, 'NOT_FOUND', 'The requested resource does not exist');
+}
+
+function oauthError(error: string, description: string): SimulatorResponse {
+  return { status: 400, body: { error, error_description: description } };
+}
+
+function isStringArray(value: unknown): value is string[] {
+  return Array.isArray(value) && value.every((item) => typeof item === 'string');
+}
+

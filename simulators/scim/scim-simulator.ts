@@ -1,0 +1,299 @@
+import { randomBytes } from 'node:crypto';
+import SCIMMY from 'scimmy';
+import type { FaultConfig } from '../simulator';
+import { CONSENT_EXTENSION_URN, type ScimUser } from '../population/vendor-records';
+import {
+  startSimulatorServer,
+  type RouteMatch,
+  type SimulatorRequest,
+  type SimulatorResponse,
+  type SimulatorServer,
+} from '../http/simulator-server';
+import { declareScimResources, SCIM_MAX_RESULTS } from './scim-declarations';
+import { caseFoldedView, parseScimFilter, ScimFilterError } from './scim-filter';
+
+/**
+ * A contract simulator of a SCIM 2.0 identity system (the Users subset the adapter uses),
+ * built on scimmy for schemas, filters, PatchOp and discovery documents:
+ *
+ * - `GET /Users/{id}`, `GET /Users?filter=&startIndex=&count=` (ListResponse, 1-based
+ *   startIndex): https://datatracker.ietf.org/doc/html/rfc7644#section-3.4
+ * - `PATCH /Users/{id}` with PatchOp `Operations`; `op` in any case, as Microsoft Entra
+ *   sends "Replace": https://datatracker.ietf.org/doc/html/rfc7644#section-3.5.2
+ *   https://learn.microsoft.com/en-us/entra/identity/app-provisioning/use-scim-to-provision-users-and-groups
+ * - Errors `{schemas:[...Error], status:"404", scimType?, detail}` (status is a string):
+ *   https://datatracker.ietf.org/doc/html/rfc7644#section-3.12
+ * - `meta.version` weak ETags, `If-Match` (412 on mismatch), `If-None-Match` (304):
+ *   https://datatracker.ietf.org/doc/html/rfc7644#section-3.14
+ * - `/Schemas`, `/ResourceTypes`, `/ServiceProviderConfig` declaring our consent extension
+ *   (`urn:customer-gateway:params:scim:schemas:extension:consent:2.0:User`):
+ *   https://datatracker.ietf.org/doc/html/rfc7644#section-4
+ * - Bearer token auth: https://datatracker.ietf.org/doc/html/rfc7644#section-2
+ *
+ * Admin (not part of the vendor API): `POST /__admin/faults`, `GET /__admin/requests`,
+ * `POST /__admin/reset-counters`.
+ */
+
+/** Options of the SCIM simulator. */
+export interface ScimSimulatorOptions {
+  /** Port on 127.0.0.1; 0 picks a free one. @default 0 */
+  port?: number;
+  /** The identity system's users (copied; PATCHes change the copies). */
+  users: readonly ScimUser[];
+  /** The bearer token clients must send. @default DEFAULT_SCIM_BEARER_TOKEN */
+  bearerToken?: string;
+  /** Faults from the start. @default {} */
+  faults?: FaultConfig;
+  /** The system name in the descriptor. @default 'identity' */
+  system?: string;
+}
+
+/** A running SCIM simulator, with test access to its state. */
+export interface ScimSimulator extends SimulatorServer {
+  /** The user as the simulator now holds it. */
+  getUser(id: string): ScimUser | undefined;
+}
+
+export const DEFAULT_SCIM_BEARER_TOKEN = 'scim-simulator-token-5b1f0c2e9d';
+
+const BASE_PATH = '/scim/v2';
+const ERROR_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:Error';
+const LIST_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:ListResponse';
+const CONTENT_TYPE = 'application/scim+json; charset=utf-8';
+
+/** Starts the SCIM simulator on loopback. */
+export async function startScimSimulator(options: ScimSimulatorOptions): Promise<ScimSimulator> {
+  const { bearerToken = DEFAULT_SCIM_BEARER_TOKEN, system = 'identity' } = options;
+  declareScimResources();
+  const users = new Map<string, ScimUser>();
+  const views = new Map<string, ScimUser>();
+  // Indexes for the lookups adapters make most (userName / emails.value / phoneNumbers.value / externalId eq).
+  const byUserName = new Map<string, Set<string>>();
+  const byEmail = new Map<string, Set<string>>();
+  const byPhone = new Map<string, Set<string>>();
+  const byExternalId = new Map<string, Set<string>>();
+  let baseUrl = '';
+
+  const keysOf = (user: ScimUser): [Map<string, Set<string>>, string][] => [
+    [byUserName, user.userName.toLowerCase()],
+    ...user.emails.map((email): [Map<string, Set<string>>, string] => [byEmail, email.value.toLowerCase()]),
+    // phoneNumbers.value is caseExact=false too, but digits have no case: exact text.
+    ...(user.phoneNumbers ?? []).map((phone): [Map<string, Set<string>>, string] => [byPhone, phone.value]),
+    ...(user.externalId ? [[byExternalId, user.externalId] as [Map<string, Set<string>>, string]] : []),
+  ];
+  const index = (user: ScimUser): void => {
+    users.set(user.id, user);
+    views.set(user.id, caseFoldedView(user));
+    for (const [map, key] of keysOf(user)) {
+      const ids = map.get(key) ?? new Set<string>();
+      ids.add(user.id);
+      map.set(key, ids);
+    }
+  };
+  const unindex = (user: ScimUser): void => {
+    for (const [map, key] of keysOf(user)) map.get(key)?.delete(user.id);
+  };
+  for (const user of options.users) index(structuredClone(user));
+
+  /** A user as the API answers it: through scimmy's User schema, with an absolute location. */
+  const render = (user: ScimUser): Record<string, unknown> => {
+    const out = JSON.parse(JSON.stringify(new SCIMMY.Schemas.User(user, 'out'))) as Record<string, unknown> & {
+      meta: Record<string, unknown>;
+    };
+    out.meta.location = `${baseUrl}/Users/${user.id}`;
+    return out;
+  };
+
+  const authed =
+    (handler: (request: SimulatorRequest) => SimulatorResponse | Promise<SimulatorResponse>) =>
+    async (request: SimulatorRequest): Promise<SimulatorResponse> => {
+      const bearer = /^Bearer (.+)$/i.exec(request.headers.authorization ?? '');
+      if (!bearer || bearer[1] !== bearerToken) {
+        const response = scimError(401, 'Authorization failure. The authorization header is invalid or missing.');
+        response.headers = { ...response.headers, 'WWW-Authenticate': 'Bearer realm="scim"' };
+        return response;
+      }
+      try {
+        return await handler(request);
+      } catch (error) {
+        return fromException(error);
+      }
+    };
+
+  const readUser = (request: SimulatorRequest, id: string): SimulatorResponse => {
+    const user = users.get(id);
+    if (!user) return scimError(404, `Resource ${id} not found`);
+    if (request.headers['if-none-match'] === user.meta.version) {
+      return { status: 304, headers: { ETag: user.meta.version } };
+    }
+    return scim(200, render(user), { ETag: user.meta.version });
+  };
+
+  const listUsers = (request: SimulatorRequest): SimulatorResponse => {
+    const params = request.url.searchParams;
+    const startIndex = Math.max(1, integerParam(params.get('startIndex'), 1));
+    // A negative count means 0 (RFC 7644 section 3.4.2.4); more than maxResults is capped.
+    const count = Math.min(SCIM_MAX_RESULTS, Math.max(0, integerParam(params.get('count'), SCIM_MAX_RESULTS)));
+    const filterText = params.get('filter');
+    let matched: ScimUser[];
+    if (filterText === null || filterText.trim() === '') {
+      matched = [...users.values()];
+    } else {
+      const filter = parseScimFilter(filterText);
+      const equality = filter.simpleEquality;
+      let candidates: ScimUser[];
+      if (equality?.attribute === 'id') candidates = users.has(equality.value) ? [views.get(equality.value) as ScimUser] : [];
+      else if (equality) {
+        const map = { userName: byUserName, 'emails.value': byEmail, 'phoneNumbers.value': byPhone, externalId: byExternalId }[
+          equality.attribute
+        ];
+        candidates = [...(map.get(equality.value) ?? [])].map((id) => views.get(id) as ScimUser);
+      } else candidates = [...views.values()];
+      // The index only narrows; scimmy's matcher decides.
+      matched = filter.match(candidates).map((view) => users.get(view.id) as ScimUser);
+    }
+    const page = matched.slice(startIndex - 1, startIndex - 1 + count);
+    return scim(200, {
+      schemas: [LIST_SCHEMA],
+      totalResults: matched.length,
+      itemsPerPage: page.length,
+      startIndex,
+      Resources: page.map(render),
+    });
+  };
+
+  const patchUser = async (request: SimulatorRequest, id: string): Promise<SimulatorResponse> => {
+    const user = users.get(id);
+    if (!user) return scimError(404, `Resource ${id} not found`);
+    const ifMatch = request.headers['if-match'];
+    if (ifMatch !== undefined && ifMatch !== '*' && !ifMatch.split(',').map((tag) => tag.trim()).includes(user.meta.version)) {
+      return scimError(412, `Failed to update: resource ${id} has changed (its version is not ${ifMatch})`);
+    }
+    let body: unknown;
+    try {
+      body = JSON.parse(request.body || 'null');
+    } catch {
+      return scimError(400, 'Request body is not valid JSON', 'invalidSyntax');
+    }
+    const operation = new SCIMMY.Messages.PatchOp(entraBooleans(body) as ConstructorParameters<typeof SCIMMY.Messages.PatchOp>[0]);
+    const patched = await operation.apply(new SCIMMY.Schemas.User(user, 'out'), async (instance) => {
+      // Validate the result as an incoming resource (types, canonical values, required attributes).
+      new SCIMMY.Schemas.User(instance, 'in');
+      return instance;
+    });
+    if (patched) {
+      const next = JSON.parse(JSON.stringify(patched)) as ScimUser;
+      next.id = user.id;
+      next.meta = {
+        ...user.meta,
+        lastModified: new Date().toISOString(),
+        version: `W/"${randomBytes(8).toString('hex')}"`,
+        location: user.meta.location,
+      };
+      if (!next.schemas.includes(CONSENT_EXTENSION_URN) && next[CONSENT_EXTENSION_URN]) next.schemas.push(CONSENT_EXTENSION_URN);
+      unindex(user);
+      index(next);
+      return scim(200, render(next), { ETag: next.meta.version });
+    }
+    return scim(200, render(user), { ETag: user.meta.version });
+  };
+
+  const discovery = async (resource: 'Schema' | 'ResourceType' | 'ServiceProviderConfig', id?: string): Promise<SimulatorResponse> => {
+    const Resource = SCIMMY.Resources[resource];
+    const document = await (id === undefined ? new Resource() : new Resource(id)).read();
+    return scim(200, JSON.parse(JSON.stringify(document)));
+  };
+
+  const route = (request: SimulatorRequest): RouteMatch | null => {
+    const { method } = request;
+    const path = request.url.pathname;
+    if (!path.startsWith(`${BASE_PATH}/`)) return null;
+    const rest = path.slice(BASE_PATH.length);
+    if (rest === '/Users' && method === 'GET') return { label: 'users.list', handle: authed(listUsers) };
+    const one = /^\/Users\/([^/]+)$/.exec(rest);
+    if (one) {
+      const id = decodeURIComponent(one[1] as string);
+      if (method === 'GET') return { label: 'users.get', handle: authed((req) => readUser(req, id)) };
+      if (method === 'PATCH') return { label: 'users.patch', handle: authed((req) => patchUser(req, id)) };
+      return null;
+    }
+    if (method !== 'GET') return null;
+    const schemas = /^\/Schemas(?:\/([^/]+))?$/.exec(rest);
+    if (schemas) {
+      return { label: 'schemas', handle: authed(() => discovery('Schema', schemas[1] && decodeURIComponent(schemas[1]))) };
+    }
+    const types = /^\/ResourceTypes(?:\/([^/]+))?$/.exec(rest);
+    if (types) {
+      return { label: 'resourceTypes', handle: authed(() => discovery('ResourceType', types[1] && decodeURIComponent(types[1]))) };
+    }
+    if (rest === '/ServiceProviderConfig') {
+      return { label: 'serviceProviderConfig', handle: authed(() => discovery('ServiceProviderConfig')) };
+    }
+    return null;
+  };
+
+  const server = await startSimulatorServer({
+    port: options.port,
+    faults: options.faults,
+    describe: (port) => {
+      baseUrl = `http://127.0.0.1:${port}${BASE_PATH}`;
+      return { system, dialect: 'scim', baseUrl, credentials: { bearerToken } };
+    },
+    route,
+    notFound: (request) => scimError(404, `No endpoint ${request.method} ${request.url.pathname}`),
+    faultResponse: (status, kind) =>
+      kind === 'rate-limit'
+        ? scimError(429, 'Too many requests: slow down and retry after the time in Retry-After')
+        : scimError(status, 'The service is temporarily unavailable'),
+  });
+
+  return Object.assign(server, { getUser: (id: string) => users.get(id) });
+}
+
+function scim(status: number, body: unknown, headers: Record<string, string> = {}): SimulatorResponse {
+  return { status, headers: { 'Content-Type': CONTENT_TYPE, ...headers }, body };
+}
+
+/** The SCIM error document; `status` is a string (RFC 7644 section 3.12). */
+function scimError(status: number, detail: string, scimType?: string): SimulatorResponse {
+  return scim(status, { schemas: [ERROR_SCHEMA], status: String(status), ...(scimType ? { scimType } : {}), detail });
+}
+
+/** Maps scimmy's exceptions (SCIMError carries status and scimType) and ours to SCIM errors. */
+function fromException(error: unknown): SimulatorResponse {
+  if (error instanceof ScimFilterError) return scimError(400, error.message, 'invalidFilter');
+  if (error instanceof SCIMMY.Types.Error) {
+    const { status, scimType, message } = error as unknown as { status: number; scimType?: string; message: string };
+    return scimError(status, message, scimType ?? undefined);
+  }
+  // scimmy reports schema violations (a wrong type, a non-canonical value) as TypeErrors.
+  if (error instanceof TypeError) return scimError(400, error.message, 'invalidValue');
+  throw error;
+}
+
+/**
+ * Microsoft Entra sends `active` as the string "True"/"False" in PatchOp values; accept
+ * it as the boolean it means, as services that work with Entra do.
+ * https://learn.microsoft.com/en-us/entra/identity/app-provisioning/application-provisioning-config-problem-scim-compatibility
+ */
+function entraBooleans(body: unknown): unknown {
+  if (typeof body !== 'object' || body === null || !Array.isArray((body as { Operations?: unknown }).Operations)) return body;
+  const asBoolean = (value: unknown): unknown =>
+    typeof value === 'string' && /^(true|false)$/i.test(value) ? value.toLowerCase() === 'true' : value;
+  const Operations = (body as { Operations: unknown[] }).Operations.map((operation) => {
+    if (typeof operation !== 'object' || operation === null) return operation;
+    const { path, value } = operation as { path?: unknown; value?: unknown };
+    if (typeof path === 'string' && path.toLowerCase() === 'active') return { ...operation, value: asBoolean(value) };
+    if (path === undefined && typeof value === 'object' && value !== null && 'active' in value) {
+      return { ...operation, value: { ...value, active: asBoolean((value as { active: unknown }).active) } };
+    }
+    return operation;
+  });
+  return { ...body, Operations };
+}
+
+function integerParam(value: string | null, fallback: number): number {
+  if (value === null || value.trim() === '') return fallback;
+  const n = Number(value);
+  return Number.isInteger(n) ? n : fallback;
+}

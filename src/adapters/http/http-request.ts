@@ -1,0 +1,42 @@
+import type { IncomingHttpHeaders } from 'node:http';
+
+/** The HTTP methods adapters use. */
+export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+
+/** One call to a source, as an adapter describes it. */
+export interface HttpRequest {
+  /** What the call is for, as a metrics label (`retrieve`, `query`, `token`, ...). */
+  operation: string;
+  method: HttpMethod;
+  /** A path under the base URL's path (`/lists/abc/members`), or an absolute URL. */
+  path: string;
+  /** Query parameters; undefined values are left out. */
+  query?: Record<string, string | number | undefined>;
+  headers?: Record<string, string>;
+  /** A JSON body (sent as `application/json` unless a content-type header says otherwise). */
+  json?: unknown;
+  /** A form body (`application/x-www-form-urlencoded`). */
+  form?: Record<string, string>;
+  /**
+   * Whether repeating the call is harmless, so it may be retried. Reads by POST
+   * (sObject Collections retrieve) and writes of absolute values set it to true.
+   * @default true for GET, PUT and DELETE; false for POST and PATCH
+   */
+  idempotent?: boolean;
+  /** Whether the client's `willSendRequest` hook should add credentials. @default true */
+  authenticate?: boolean;
+  /** Aborts the call (and any retry) when it fires. */
+  signal?: AbortSignal;
+}
+
+/** A source's answer: status, headers, and the body parsed as JSON when it is JSON. */
+export interface HttpResponse<T = unknown> {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: T;
+}
+
+/** Whether a request may be retried: its own say, else the method's semantics (RFC 9110 section 9.2.2). */
+export function isIdempotent(request: HttpRequest): boolean {
+  return request.idempotent ?? ['GET', 'PUT', 'DELETE'].includes(request.method);
+}

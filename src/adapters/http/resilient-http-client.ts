@@ -1,0 +1,252 @@
+import { performance } from 'node:perf_hooks';
+import { BrokenCircuitError, IsolatedCircuitError, TaskCancelledError } from 'cockatiel';
+import { Pool } from 'undici';
+import type { Logger } from '../../observability/logger';
+import type { GatewayMetrics } from '../../observability/metrics';
+import type { SystemHealth } from '../../systems/system-status';
+import { isIdempotent, type HttpRequest, type HttpResponse } from './http-request';
+import { createResiliencePolicies, type BreakerOptions, type ResiliencePolicies, type RetryOptions } from './resilience-policy';
+import { parseRetryAfter } from './retry-after';
+import { SourceError, kindFromStatus } from './source-error';
+import { SourceHealth } from './source-health';
+
+/** Options of a {@link ResilientHttpClient}: one source's connection, timeouts, retries and breaker. */
+export interface ResilientHttpClientOptions {
+  /** The configured system name: metrics label and error messages. */
+  system: string;
+  /** Where calls go; relative request paths resolve under its path. */
+  baseUrl: string;
+  /** Where calls are counted and timed. @default none */
+  metrics?: GatewayMetrics;
+  /** Where circuit changes are logged (system name and error label only). @default none */
+  logger?: Logger;
+  /** Connections open at once per origin; calls beyond it queue in the pool. @default 10 */
+  maxConnections?: number;
+  /** Time to establish a TCP/TLS connection, in ms. @default 5000 */
+  connectTimeoutMs?: number;
+  /** Time from sending a request to receiving the response headers, in ms. @default 10000 */
+  headersTimeoutMs?: number;
+  /** Longest pause between body chunks, in ms. @default 10000 */
+  bodyTimeoutMs?: number;
+  /** How long an idle keep-alive connection is kept, in ms. @default 30000 */
+  keepAliveTimeoutMs?: number;
+  /** Retries of idempotent calls. */
+  retry?: RetryOptions;
+  /** The circuit breaker. */
+  breaker?: BreakerOptions;
+}
+
+/**
+ * The one HTTP layer every adapter uses, modelled on @apollo/datasource-rest's
+ * RESTDataSource: a vendor subclass overrides only the protected hooks for what is odd
+ * about that vendor (credentials in {@link willSendRequest}, error bodies in
+ * {@link errorFromResponse}, usage headers in {@link didReceiveResponse}).
+ *
+ * Underneath: an undici `Pool` per origin (keep-alive, a connection limit, connect,
+ * headers and body timeouts); cockatiel retries for idempotent calls only, around a
+ * circuit breaker shared by all calls of the source; every HTTP attempt timed and
+ * counted in `gateway_source_calls_total` / `gateway_source_call_duration_seconds`;
+ * every failure a {@link SourceError}.
+ */
+export class ResilientHttpClient {
+  /** The configured system name. */
+  readonly system: string;
+  /** The configured base URL (never carries a credential). */
+  readonly baseUrl: URL;
+  protected readonly health = new SourceHealth();
+  private readonly policies: ResiliencePolicies;
+  private readonly pools = new Map<string, Pool>();
+  private readonly metrics?: GatewayMetrics;
+  private readonly poolOptions: Pool.Options;
+
+  constructor({
+    system,
+    baseUrl,
+    metrics,
+    logger,
+    maxConnections = 10,
+    connectTimeoutMs = 5000,
+    headersTimeoutMs = 10_000,
+    bodyTimeoutMs = 10_000,
+    keepAliveTimeoutMs = 30_000,
+    retry,
+    breaker,
+  }: ResilientHttpClientOptions) {
+    this.system = system;
+    this.baseUrl = new URL(baseUrl.endsWith('/') ? baseUrl.slice(0, -1) : baseUrl);
+    this.metrics = metrics;
+    this.policies = createResiliencePolicies(retry, breaker);
+    if (logger) {
+      const circuit = this.policies.breaker;
+      circuit.onBreak(() => logger.warn({ system, lastError: this.healthSnapshot().lastError }, 'source circuit opened: calls fail fast'));
+      circuit.onHalfOpen(() => logger.info({ system }, 'source circuit half-open: probing'));
+      circuit.onReset(() => logger.info({ system }, 'source circuit closed'));
+    }
+    this.poolOptions = {
+      connections: maxConnections,
+      keepAliveTimeout: keepAliveTimeoutMs,
+      connect: { timeout: connectTimeoutMs },
+      headersTimeout: headersTimeoutMs,
+      bodyTimeout: bodyTimeoutMs,
+    };
+  }
+
+  /**
+   * Sends one call: credentials first (outside the breaker, so fetching a token never
+   * waits on a half-open probe that is itself waiting for the token), then the attempts.
+   * Resolves with any 2xx-3xx answer; throws a {@link SourceError} otherwise.
+   */
+  async send<T = unknown>(request: HttpRequest): Promise<HttpResponse<T>> {
+    const prepared: HttpRequest = { ...request, headers: { ...request.headers } };
+    await this.willSendRequest(prepared);
+    const url = this.resolveUrl(prepared);
+    const policy = isIdempotent(prepared) ? this.policies.idempotent : this.policies.once;
+    try {
+      const execution = policy.execute(({ signal }) => this.attempt(prepared, url, signal), prepared.signal);
+      return (await untilAborted(execution, prepared.signal, this.system)) as HttpResponse<T>;
+    } catch (error) {
+      if (error instanceof BrokenCircuitError || error instanceof IsolatedCircuitError) {
+        this.metrics?.sourceCalls.inc({ system: this.system, operation: prepared.operation, outcome: 'circuit_open' });
+        throw new SourceError(this.system, 'CIRCUIT_OPEN', { cause: error });
+      }
+      if (error instanceof TaskCancelledError) throw new SourceError(this.system, 'TIMEOUT', { cause: error });
+      throw error;
+    }
+  }
+
+  /** Health as seen from this process: breaker state, last error, median latency, API usage. */
+  healthSnapshot(): SystemHealth {
+    return this.health.snapshot(this.policies.breaker.state);
+  }
+
+  /** Closes every pool; in-flight calls finish first. */
+  async close(): Promise<void> {
+    await Promise.all([...this.pools.values()].map((pool) => pool.close()));
+    this.pools.clear();
+  }
+
+  /** Hook: add credentials and vendor headers. `request.headers` is the call's own copy. */
+  protected willSendRequest(_request: HttpRequest): void | Promise<void> {}
+
+  /** Hook: the absolute URL of a request; relative paths go under the base URL's path. */
+  protected resolveUrl(request: HttpRequest): URL {
+    const url = /^https?:\/\//.test(request.path)
+      ? new URL(request.path)
+      : new URL(`${this.baseUrl.pathname === '/' ? '' : this.baseUrl.pathname}${request.path}`, this.baseUrl.origin);
+    for (const [key, value] of Object.entries(request.query ?? {})) {
+      if (value !== undefined) url.searchParams.set(key, String(value));
+    }
+    return url;
+  }
+
+  /** Hook: turn a 4xx/5xx answer into a typed error; vendors override to read their error body. */
+  protected errorFromResponse(response: HttpResponse, _request: HttpRequest): SourceError {
+    return new SourceError(this.system, kindFromStatus(response.status), {
+      status: response.status,
+      retryAfterMs: parseRetryAfter(response.headers['retry-after']),
+    });
+  }
+
+  /** Hook: look at every answer, success or not (usage headers and the like). */
+  protected didReceiveResponse(_response: HttpResponse, _request: HttpRequest): void {}
+
+  /** Hook: whether a failure makes the source DEGRADED for a while: trouble, or credentials it refuses. */
+  protected isDegrading(error: SourceError): boolean {
+    return error.transient || error.kind === 'AUTH';
+  }
+
+  /** One HTTP attempt, timed and counted; every failure leaves as a SourceError. */
+  private async attempt(request: HttpRequest, url: URL, signal: AbortSignal): Promise<HttpResponse> {
+    // The caller gave up during a backoff: no call, nothing counted (neither metric nor breaker).
+    if (signal.aborted) throw new TaskCancelledError();
+    const started = performance.now();
+    let outcome = 'ok';
+    try {
+      const { body, contentType } = encodeBody(request);
+      const headers = { accept: 'application/json', ...(contentType && { 'content-type': contentType }), ...request.headers };
+      const answer = await this.poolFor(url.origin).request({
+        method: request.method,
+        path: `${url.pathname}${url.search}`,
+        headers,
+        body,
+        // Only a caller's signal: cockatiel's shared never-aborted signal would collect a listener per call.
+        signal: request.signal ? signal : undefined,
+      });
+      const response: HttpResponse = {
+        status: answer.statusCode,
+        headers: answer.headers,
+        body: await readBody(answer.body, answer.headers['content-type']),
+      };
+      this.didReceiveResponse(response, request);
+      if (response.status >= 400) throw this.errorFromResponse(response, request);
+      return response;
+    } catch (error) {
+      const failure = error instanceof SourceError ? error : this.errorFromTransport(error, signal);
+      outcome = failure.kind.toLowerCase();
+      // A 404 is an answer (a fetch miss), not a sign of trouble worth reporting.
+      if (failure.kind !== 'NOT_FOUND') this.health.recordError(failure.label, this.isDegrading(failure));
+      throw failure;
+    } finally {
+      const elapsedMs = performance.now() - started;
+      this.health.recordLatency(elapsedMs);
+      this.metrics?.sourceCalls.inc({ system: this.system, operation: request.operation, outcome });
+      this.metrics?.sourceDuration.observe({ system: this.system, operation: request.operation }, elapsedMs / 1000);
+    }
+  }
+
+  /** Connection-level failures: timeouts and aborts are TIMEOUT, anything else UNAVAILABLE. */
+  private errorFromTransport(error: unknown, signal: AbortSignal): SourceError {
+    const code = (error as { code?: string }).code;
+    const timedOut =
+      signal.aborted ||
+      code === 'UND_ERR_CONNECT_TIMEOUT' ||
+      code === 'UND_ERR_HEADERS_TIMEOUT' ||
+      code === 'UND_ERR_BODY_TIMEOUT';
+    return new SourceError(this.system, timedOut ? 'TIMEOUT' : 'UNAVAILABLE', {
+      vendorCode: typeof code === 'string' ? code : undefined,
+      cause: error,
+    });
+  }
+
+  private poolFor(origin: string): Pool {
+    let pool = this.pools.get(origin);
+    if (!pool) {
+      pool = new Pool(origin, this.poolOptions);
+      this.pools.set(origin, pool);
+    }
+    return pool;
+  }
+}
+
+/**
+ * The execution, or a TIMEOUT as soon as the caller's signal fires: cockatiel's backoff
+ * timer does not listen to the signal, and the caller should not sit out a backoff
+ * it has no time for. (The HTTP request itself is aborted by undici.)
+ */
+function untilAborted<T>(execution: Promise<T>, signal: AbortSignal | undefined, system: string): Promise<T> {
+  if (!signal) return execution;
+  execution.catch(() => undefined); // its late rejection is expected once we have given up
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(new SourceError(system, 'TIMEOUT', { cause: signal.reason }));
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    execution.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
+function encodeBody(request: HttpRequest): { body?: string; contentType?: string } {
+  if (request.form) return { body: new URLSearchParams(request.form).toString(), contentType: 'application/x-www-form-urlencoded' };
+  if (request.json !== undefined) return { body: JSON.stringify(request.json), contentType: 'application/json' };
+  return {};
+}
+
+/** JSON for any `+json` or `/json` media type, text otherwise, undefined for an empty body. */
+async function readBody(
+  body: { text(): Promise<string> },
+  contentType: string | string[] | undefined,
+): Promise<unknown> {
+  const text = await body.text();
+  if (text === '') return undefined;
+  const type = (Array.isArray(contentType) ? contentType[0] : contentType) ?? '';
+  return /[/+]json\b/i.test(type) ? JSON.parse(text) : text;
+}

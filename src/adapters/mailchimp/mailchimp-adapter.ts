@@ -1,0 +1,199 @@
+import { BadUserInputError } from '../../errors/gateway-error';
+import type { SystemStatus } from '../../systems/system-status';
+import { SourceError } from '../http/source-error';
+import { publicBaseUrl } from '../public-base-url';
+import type { CallOptions, ChangedPage, ConsentWrite, LookupKey, SourceAdapter, SourceRecord } from '../source-adapter';
+import { MailchimpClient, type MailchimpClientOptions } from './mailchimp-client';
+import { defaultMailchimpFieldMap, type MailchimpFieldMap, type MailchimpMember } from './mailchimp-member';
+import { mailchimpMemberToRecord, mailchimpPermissionConsent } from './mailchimp-member-to-record';
+import { subscriberHash } from './subscriber-hash';
+
+/** Options of a {@link MailchimpAdapter}. */
+export interface MailchimpAdapterOptions extends Omit<MailchimpClientOptions, 'system'> {
+  /** The configured system name. */
+  name: string;
+  /** The audience (list) id. */
+  listId: string;
+  /** The audience's merge tags. @default defaultMailchimpFieldMap */
+  fieldMap?: MailchimpFieldMap;
+}
+
+/** Mailchimp's largest page of list members. */
+const MAX_PAGE = 1000;
+
+/** Our status -> the member status that expresses it. UNKNOWN is written as unsubscribed: no consent, no mail. */
+const statusFor = { GRANTED: 'subscribed', DENIED: 'unsubscribed', PENDING: 'pending', UNKNOWN: 'unsubscribed' } as const;
+
+/** Member responses carry a large `_links` block we never read. */
+const EXCLUDE = { exclude_fields: '_links' };
+
+/**
+ * The Mailchimp Marketing API v3 adapter over one audience's members.
+ *
+ * - Record ids are subscriber hashes (the member's `id`), so fetchByIds and email lookups
+ *   are `GET /lists/{list_id}/members/{hash}`; the pool's 10 connections bound them.
+ *   https://mailchimp.com/developer/marketing/api/list-members/get-member-info/
+ * - changedSince lists members with `since_last_changed`, sorted by `last_changed`
+ *   ascending, paged by `count` (at most 1,000) and `offset`. The cursor keeps the
+ *   starting time and the offset: a member changed during a backfill moves past the end
+ *   and is picked up by the next backfill from the last time seen.
+ *   https://mailchimp.com/developer/marketing/api/list-members/list-members-info/
+ * - writeConsent PATCHes the member's status (email marketing) or a GDPR marketing
+ *   permission, both absolute values.
+ *   https://mailchimp.com/developer/marketing/api/list-members/update-list-member/
+ */
+export class MailchimpAdapter implements SourceAdapter {
+  readonly name: string;
+  readonly dialect = 'mailchimp';
+  readonly providedFields: readonly string[] = Object.freeze([
+    'givenName', 'familyName', 'emails', 'phones', 'addresses', 'locale',
+    'engagement.lists', 'engagement.subscriptionStatus', 'engagement.lastChangedAt', 'engagement.interests', 'consentFlags',
+  ]);
+  private readonly client: MailchimpClient;
+  private readonly membersPath: string;
+  private readonly fieldMap: MailchimpFieldMap;
+
+  constructor({ name, listId, fieldMap, ...clientOptions }: MailchimpAdapterOptions) {
+    this.name = name;
+    this.client = new MailchimpClient({ system: name, ...clientOptions });
+    this.membersPath = `/lists/${encodeURIComponent(listId)}/members`;
+    this.fieldMap = { ...defaultMailchimpFieldMap, ...fieldMap };
+  }
+
+  async fetchByIds(ids: readonly string[], options: CallOptions = {}): Promise<(SourceRecord | null)[]> {
+    const members = await Promise.all(ids.map((id) => this.getMember(id, options)));
+    return members.map((member) => (member ? this.toRecord(member) : null));
+  }
+
+  /**
+   * By email: the member at the address's subscriber hash. By phone: always [], because
+   * the API has no query on merge fields (search-members matches emails and names only),
+   * and listing the whole audience for one lookup is a backfill, not a lookup.
+   */
+  async findByKey(key: LookupKey, options: CallOptions = {}): Promise<SourceRecord[]> {
+    if (key.kind !== 'email') return [];
+    const member = await this.getMember(subscriberHash(key.value), options);
+    return member ? [this.toRecord(member)] : [];
+  }
+
+  async changedSince(cursor: string | null, options: CallOptions & { pageSize?: number } = {}): Promise<ChangedPage> {
+    const count = Math.min(Math.max(options.pageSize ?? 500, 1), MAX_PAGE);
+    const at = cursor === null ? { since: undefined, offset: 0 } : decodeCursor(cursor);
+    const { body } = await this.client.send<{ members: MailchimpMember[]; total_items: number }>({
+      operation: 'list',
+      method: 'GET',
+      path: this.membersPath,
+      query: {
+        count,
+        offset: at.offset,
+        since_last_changed: at.since,
+        sort_field: 'last_changed',
+        sort_dir: 'ASC',
+        ...EXCLUDE,
+      },
+      signal: options.signal,
+    });
+    const records = body.members.map((member) => this.toRecord(member));
+    const offset = at.offset + records.length;
+    const more = records.length === count && offset < body.total_items;
+    return { records, nextCursor: more ? encodeCursor({ since: at.since, offset }) : null };
+  }
+
+  /** Email marketing (the status) and the GDPR permissions the audience has (by text). */
+  acceptsConsent(channel: string, purpose: string): boolean {
+    return (
+      (channel === 'EMAIL' && purpose === 'MARKETING') ||
+      Object.values(mailchimpPermissionConsent).some((pair) => pair.channel === channel && pair.purpose === purpose)
+    );
+  }
+
+  async writeConsent(recordId: string, change: ConsentWrite, options: CallOptions = {}): Promise<void> {
+    if (change.channel === 'EMAIL' && change.purpose === 'MARKETING') {
+      await this.patchMember(recordId, { status: statusFor[change.status] }, options);
+      return;
+    }
+    const text = Object.entries(mailchimpPermissionConsent).find(
+      ([, pair]) => pair.channel === change.channel && pair.purpose === change.purpose,
+    )?.[0];
+    if (!text) return;
+    // Permission ids differ per audience: read the member's to find the one with this text.
+    const member = await this.getMember(recordId, options);
+    if (!member) throw new SourceError(this.name, 'NOT_FOUND', { status: 404 });
+    const permission = member.marketing_permissions?.find((entry) => entry.text.trim().toLowerCase() === text);
+    if (!permission) return;
+    await this.patchMember(
+      recordId,
+      { marketing_permissions: [{ marketing_permission_id: permission.marketing_permission_id, enabled: change.status === 'GRANTED' }] },
+      options,
+    );
+  }
+
+  describe(): SystemStatus {
+    return {
+      name: this.name,
+      dialect: this.dialect,
+      baseUrl: publicBaseUrl(this.client.baseUrl),
+      fields: this.providedFields,
+      health: this.client.healthSnapshot(),
+    };
+  }
+
+  close(): Promise<void> {
+    return this.client.close();
+  }
+
+  /** The member at a subscriber hash, or null on a 404. */
+  private async getMember(hash: string, options: CallOptions): Promise<MailchimpMember | null> {
+    if (!/^[0-9a-f]{32}$/i.test(hash)) return null; // not a subscriber hash: nothing to ask for
+    try {
+      const { body } = await this.client.send<MailchimpMember>({
+        operation: 'member',
+        method: 'GET',
+        path: `${this.membersPath}/${hash.toLowerCase()}`,
+        query: EXCLUDE,
+        signal: options.signal,
+      });
+      return body;
+    } catch (error) {
+      if (error instanceof SourceError && error.kind === 'NOT_FOUND') return null;
+      throw error;
+    }
+  }
+
+  private async patchMember(hash: string, body: Record<string, unknown>, options: CallOptions): Promise<void> {
+    await this.client.send({
+      operation: 'writeConsent',
+      method: 'PATCH',
+      path: `${this.membersPath}/${encodeURIComponent(hash.toLowerCase())}`,
+      query: EXCLUDE,
+      json: body,
+      idempotent: true, // absolute values: repeating the PATCH changes nothing
+      signal: options.signal,
+    });
+  }
+
+  private toRecord(member: MailchimpMember): SourceRecord {
+    return mailchimpMemberToRecord(member, { system: this.name, fieldMap: this.fieldMap });
+  }
+}
+
+interface Cursor {
+  since: string | undefined;
+  offset: number;
+}
+
+function encodeCursor(cursor: Cursor): string {
+  return Buffer.from(JSON.stringify(cursor)).toString('base64url');
+}
+
+function decodeCursor(cursor: string): Cursor {
+  try {
+    const { since, offset } = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Partial<Cursor>;
+    if (Number.isInteger(offset) && (offset as number) >= 0 && (since === undefined || typeof since === 'string')) {
+      return { since, offset: offset as number };
+    }
+  } catch {
+    // fall through to the error below
+  }
+  throw new BadUserInputError('cursor is not one this Mailchimp system issued; pass null to start from the beginning.');
+}

@@ -1,0 +1,82 @@
+import { compact, nonEmptyText as text } from '../record-values';
+import type { SourceConsentFlag, SourceRecord } from '../source-adapter';
+import { defaultSalesforceFieldMap, type SalesforceContact, type SalesforceFieldMap } from './salesforce-contact';
+
+/** What the mapper needs besides the contact. */
+export interface SalesforceMappingContext {
+  /** The configured system name the record belongs to. */
+  system: string;
+  /** Where the org keeps the custom CRM facts. @default defaultSalesforceFieldMap */
+  fieldMap?: SalesforceFieldMap;
+}
+
+/**
+ * Salesforce's consent fields are opt-outs only: `HasOptedOutOfEmail` false means the
+ * CRM will email the person, so it reads as GRANTED for drift reports; true is DENIED.
+ * `DoNotCall` is the phone channel; `HasOptedOutOfFax` has no channel of its own in our
+ * vocabulary and is reported as FAX so a deployment can add the channel.
+ * https://help.salesforce.com/s/articleView?id=sf.contacts_fields.htm&type=5
+ */
+const consentFields = [
+  { field: 'HasOptedOutOfEmail', channel: 'EMAIL' },
+  { field: 'DoNotCall', channel: 'PHONE' },
+  { field: 'HasOptedOutOfFax', channel: 'FAX' },
+] as const;
+
+/** Maps a Salesforce Contact to a {@link SourceRecord}; pure, no vendor shape escapes but `raw`. */
+export function salesforceContactToRecord(contact: SalesforceContact, context: SalesforceMappingContext): SourceRecord {
+  const map = { ...defaultSalesforceFieldMap, ...context.fieldMap };
+  const address = {
+    line1: text(contact.MailingStreet),
+    city: text(contact.MailingCity),
+    region: text(contact.MailingState),
+    postalCode: text(contact.MailingPostalCode),
+    // Salesforce without state/country picklists holds the country as typed, not ISO 3166.
+    country: text(contact.MailingCountry),
+  };
+  const hasAddress = Object.values(address).some((value) => value !== undefined);
+  const consentFlags: SourceConsentFlag[] = [];
+  for (const { field, channel } of consentFields) {
+    const optedOut = contact[field];
+    if (typeof optedOut === 'boolean') {
+      consentFlags.push({ channel, purpose: 'MARKETING', status: optedOut ? 'DENIED' : 'GRANTED' });
+    }
+  }
+  return {
+    system: context.system,
+    recordId: contact.Id,
+    updatedAt: salesforceDate(contact.LastModifiedDate),
+    fields: compact({
+      givenName: text(contact.FirstName),
+      familyName: text(contact.LastName),
+      emails: list(contact.Email),
+      phones: list(contact.Phone, contact.MobilePhone),
+      addresses: hasAddress ? [compact(address)] : undefined,
+      birthDate: text(contact.Birthdate),
+    }),
+    crm: compact({
+      accountName: text(contact.Account?.Name),
+      ownerName: text(contact.Owner?.Name),
+      tier: text(contact[map.tier]),
+      lifetimeValue: number(contact[map.lifetimeValue]),
+      openCases: number(contact[map.openCases]),
+    }),
+    consentFlags,
+    crossReferences: [],
+    raw: contact,
+  };
+}
+
+/** Salesforce datetimes carry `+0000` offsets without a colon; normalise before parsing. */
+function salesforceDate(value: string | null | undefined): Date {
+  return value ? new Date(value.replace(/([+-]\d{2})(\d{2})$/, '$1:$2')) : new Date(0);
+}
+
+function number(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+}
+
+function list(...values: unknown[]): string[] | undefined {
+  const present = values.map(text).filter((value): value is string => value !== undefined);
+  return present.length ? present : undefined;
+}

@@ -1,0 +1,188 @@
+import { BadUserInputError } from '../../errors/gateway-error';
+import type { SystemStatus } from '../../systems/system-status';
+import { SourceError } from '../http/source-error';
+import { phoneVariants } from '../phone-variants';
+import { publicBaseUrl } from '../public-base-url';
+import type { CallOptions, ChangedPage, ConsentWrite, LookupKey, SourceAdapter, SourceRecord } from '../source-adapter';
+import { ScimClient, type ScimClientOptions } from './scim-client';
+import { scimEquals } from './scim-filter';
+import { CONSENT_EXTENSION_URN, scimConsentAttributes, type ScimListResponse, type ScimUser } from './scim-user';
+import { scimUserToRecord } from './scim-user-to-record';
+
+/** Options of a {@link ScimAdapter}. */
+export interface ScimAdapterOptions extends Omit<ScimClientOptions, 'system'> {
+  /** The configured system name. */
+  name: string;
+  /** The system whose ids `externalId` holds (the CRM that provisions users). @default none */
+  crossReferenceSystem?: string;
+  /** Users per lookup page. @default 100 */
+  lookupPageSize?: number;
+  /** Attempts of a consent write that meets a newer version (412). @default 3 */
+  writeAttempts?: number;
+}
+
+/**
+ * The SCIM 2.0 adapter over Users (RFC 7643/7644).
+ *
+ * - fetchByIds: `GET /Users/{id}` per id (SCIM has no batch read; the pool bounds them).
+ * - findByKey: `GET /Users?filter=emails.value eq "..."` or `phoneNumbers.value eq "..."`,
+ *   paging the ListResponse by its 1-based `startIndex` and `count`.
+ * - changedSince pages the whole Users list by `startIndex`; the cursor is the next
+ *   index. Why not a filter on `meta.lastModified`: RFC 7644 makes filtering on it and
+ *   sorting optional (ServiceProviderConfig), common providers do neither, and without
+ *   a sort a time filter plus paging can skip users. Continuous change arrives by webhook.
+ * - writeConsent: `PATCH /Users/{id}` with a `replace` operation on our consent
+ *   extension attribute, under `If-Match: meta.version`; on a 412 (someone changed the
+ *   user in between) the user is re-read and the write repeated, a bounded number of times.
+ *   https://datatracker.ietf.org/doc/html/rfc7644#section-3.5.2
+ */
+export class ScimAdapter implements SourceAdapter {
+  readonly name: string;
+  readonly dialect = 'scim';
+  readonly providedFields: readonly string[] = Object.freeze([
+    'givenName', 'familyName', 'emails', 'phones', 'locale', 'identity.username', 'identity.active', 'consentFlags',
+    'crossReferences',
+  ]);
+  private readonly client: ScimClient;
+  private readonly crossReferenceSystem?: string;
+  private readonly lookupPageSize: number;
+  private readonly writeAttempts: number;
+
+  constructor({ name, crossReferenceSystem, lookupPageSize = 100, writeAttempts = 3, ...clientOptions }: ScimAdapterOptions) {
+    this.name = name;
+    this.client = new ScimClient({ system: name, ...clientOptions });
+    this.crossReferenceSystem = crossReferenceSystem;
+    this.lookupPageSize = lookupPageSize;
+    this.writeAttempts = writeAttempts;
+  }
+
+  async fetchByIds(ids: readonly string[], options: CallOptions = {}): Promise<(SourceRecord | null)[]> {
+    const users = await Promise.all(ids.map((id) => this.getUser(id, options)));
+    return users.map((user) => (user ? this.toRecord(user) : null));
+  }
+
+  async findByKey(key: LookupKey, options: CallOptions = {}): Promise<SourceRecord[]> {
+    const filter =
+      key.kind === 'email'
+        ? scimEquals('emails.value', key.value.trim())
+        : phoneVariants(key.value).map((variant) => scimEquals('phoneNumbers.value', variant)).join(' or ');
+    const records: SourceRecord[] = [];
+    for (let startIndex = 1; ; ) {
+      const page = await this.listUsers({ filter, startIndex, count: this.lookupPageSize }, options);
+      const users = page.Resources ?? [];
+      records.push(...users.map((user) => this.toRecord(user)));
+      startIndex += users.length;
+      if (users.length === 0 || startIndex > page.totalResults) return records;
+    }
+  }
+
+  async changedSince(cursor: string | null, options: CallOptions & { pageSize?: number } = {}): Promise<ChangedPage> {
+    const count = Math.min(Math.max(options.pageSize ?? 500, 1), 1000);
+    const startIndex = cursor === null ? 1 : decodeCursor(cursor);
+    const page = await this.listUsers({ startIndex, count }, options);
+    const users = page.Resources ?? [];
+    const next = startIndex + users.length;
+    return {
+      records: users.map((user) => this.toRecord(user)),
+      nextCursor: users.length > 0 && next <= page.totalResults ? encodeCursor(next) : null,
+    };
+  }
+
+  acceptsConsent(channel: string, purpose: string): boolean {
+    return attributeFor(channel, purpose) !== undefined;
+  }
+
+  async writeConsent(recordId: string, change: ConsentWrite, options: CallOptions = {}): Promise<void> {
+    const attribute = attributeFor(change.channel, change.purpose);
+    if (!attribute) return;
+    for (let attempt = 1; ; attempt++) {
+      const user = await this.getUser(recordId, options);
+      if (!user) throw new SourceError(this.name, 'NOT_FOUND', { status: 404 });
+      try {
+        await this.client.send({
+          operation: 'writeConsent',
+          method: 'PATCH',
+          path: `/Users/${encodeURIComponent(recordId)}`,
+          headers: user.meta?.version ? { 'if-match': user.meta.version } : {},
+          json: {
+            schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+            Operations: [{ op: 'replace', path: `${CONSENT_EXTENSION_URN}:${attribute}`, value: change.status.toLowerCase() }],
+          },
+          idempotent: true, // an absolute value; a repeat after a lost answer meets a 412 and re-reads
+          signal: options.signal,
+        });
+        return;
+      } catch (error) {
+        const stale = error instanceof SourceError && error.status === 412;
+        if (!stale || attempt >= this.writeAttempts) throw error;
+      }
+    }
+  }
+
+  describe(): SystemStatus {
+    return {
+      name: this.name,
+      dialect: this.dialect,
+      baseUrl: publicBaseUrl(this.client.baseUrl),
+      fields: this.providedFields,
+      health: this.client.healthSnapshot(),
+    };
+  }
+
+  close(): Promise<void> {
+    return this.client.close();
+  }
+
+  /** The user with this id, or null on a 404. */
+  private async getUser(id: string, options: CallOptions): Promise<ScimUser | null> {
+    if (id === '') return null;
+    try {
+      const { body } = await this.client.send<ScimUser>({
+        operation: 'get',
+        method: 'GET',
+        path: `/Users/${encodeURIComponent(id)}`,
+        signal: options.signal,
+      });
+      return body;
+    } catch (error) {
+      if (error instanceof SourceError && error.kind === 'NOT_FOUND') return null;
+      throw error;
+    }
+  }
+
+  private async listUsers(
+    query: { filter?: string; startIndex: number; count: number },
+    options: CallOptions,
+  ): Promise<ScimListResponse<ScimUser>> {
+    const { body } = await this.client.send<ScimListResponse<ScimUser>>({
+      operation: query.filter ? 'search' : 'list',
+      method: 'GET',
+      path: '/Users',
+      query,
+      signal: options.signal,
+    });
+    return body;
+  }
+
+  private toRecord(user: ScimUser): SourceRecord {
+    return scimUserToRecord(user, { system: this.name, crossReferenceSystem: this.crossReferenceSystem });
+  }
+}
+
+function attributeFor(channel: string, purpose: string): string | undefined {
+  return Object.entries(scimConsentAttributes).find(([, pair]) => pair.channel === channel && pair.purpose === purpose)?.[0];
+}
+
+function encodeCursor(startIndex: number): string {
+  return Buffer.from(JSON.stringify({ startIndex })).toString('base64url');
+}
+
+function decodeCursor(cursor: string): number {
+  try {
+    const { startIndex } = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { startIndex?: unknown };
+    if (Number.isInteger(startIndex) && (startIndex as number) >= 1) return startIndex as number;
+  } catch {
+    // fall through to the error below
+  }
+  throw new BadUserInputError('cursor is not one this SCIM system issued; pass null to start from the beginning.');
+}

@@ -1,0 +1,81 @@
+import { generatePopulation, type Population } from '../../simulators/population/generate-population';
+import {
+  startMailchimpSimulator,
+  type MailchimpSimulator,
+  type MailchimpSimulatorOptions,
+} from '../../simulators/mailchimp/mailchimp-simulator';
+import { startSimulators, type RunningSimulators } from '../../simulators/start-simulators';
+import { startScimSimulator, type ScimSimulator, type ScimSimulatorOptions } from '../../simulators/scim/scim-simulator';
+import {
+  startSalesforceSimulator,
+  type SalesforceSimulator,
+  type SalesforceSimulatorOptions,
+} from '../../simulators/salesforce/salesforce-simulator';
+
+/**
+ * Helpers for tests: a small generated population and the simulators on free loopback
+ * ports. Each test file starts its own simulators (beforeAll) and stops them (afterAll).
+ */
+
+/**
+ * A parsed JSON response body in contract tests, which inspect it field by field and let
+ * `expect` check the shapes.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type JsonBody = any;
+
+const populations = new Map<string, Population>();
+
+/** A small deterministic population, generated once per size and seed in this test file. @default size 200, seed 7 */
+export function testPopulation(size = 200, seed = 7): Population {
+  const key = `${size}:${seed}`;
+  let population = populations.get(key);
+  if (!population) {
+    population = generatePopulation({ size, seed });
+    populations.set(key, population);
+  }
+  return population;
+}
+
+/** Starts all three simulators on free ports over a small population (size 200, seed 7 unless given). */
+export function startTestSimulators(options: { size?: number; seed?: number } = {}): Promise<RunningSimulators> {
+  return startSimulators({ population: testPopulation(options.size, options.seed) });
+}
+
+/** Starts the Salesforce simulator on a free port over the test population's contacts. */
+export function startTestSalesforce(options: Partial<SalesforceSimulatorOptions> = {}): Promise<SalesforceSimulator> {
+  return startSalesforceSimulator({ contacts: testPopulation().salesforceContacts, port: 0, ...options });
+}
+
+/** Starts the Mailchimp simulator on a free port over the test population's members. */
+export function startTestMailchimp(options: Partial<MailchimpSimulatorOptions> = {}): Promise<MailchimpSimulator> {
+  const population = testPopulation();
+  return startMailchimpSimulator({ members: population.mailchimpMembers, listId: population.mailchimpListId, port: 0, ...options });
+}
+
+/** Starts the SCIM simulator on a free port over the test population's users. */
+export function startTestScim(options: Partial<ScimSimulatorOptions> = {}): Promise<ScimSimulator> {
+  return startScimSimulator({ users: testPopulation().scimUsers, port: 0, ...options });
+}
+
+/** The `Authorization` header value for a Mailchimp simulator (any user, the API key as password). */
+export function mailchimpAuthorization(simulator: MailchimpSimulator): string {
+  return `Basic ${Buffer.from(`anystring:${simulator.descriptor.credentials.apiKey}`).toString('base64')}`;
+}
+
+/** Fetches a Salesforce access token with the client-credentials flow. */
+export async function salesforceToken(simulator: SalesforceSimulator): Promise<string> {
+  const { baseUrl, credentials } = simulator.descriptor;
+  const response = await fetch(`${baseUrl}/services/oauth2/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({
+      grant_type: 'client_credentials',
+      client_id: credentials.clientId as string,
+      client_secret: credentials.clientSecret as string,
+    }),
+  });
+  if (response.status !== 200) throw new Error(`token call answered ${response.status}`);
+  const body = (await response.json()) as { access_token: string };
+  return body.access_token;
+}
