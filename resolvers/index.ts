@@ -2,6 +2,9 @@ import type { IResolvers } from '@graphql-tools/utils';
 import type { GatewayContext } from './context';
 import { scalarResolvers } from './scalars';
 import { systemsResolvers } from './systems';
+import { consentResolvers } from './consent';
+import { customerResolvers } from './customer';
+import { identityResolvers } from './identity';
 
 /** Every domain's resolvers, in the order of the schema files. */
-export const resolvers: IResolvers<unknown, GatewayContext>[] = [scalarResolvers, systemsResolvers];
+export const resolvers: IResolvers<unknown, GatewayContext>[] = [scalarResolvers, systemsResolvers, consentResolvers, customerResolvers, identityResolvers];

@@ -1,32 +1,57 @@
 import path from 'node:path';
-import { loadConfig, ConfigError, type Config } from './config';
+import { loadConfig, ConfigError } from './config';
 import { createLogger, type Logger } from './observability/logger';
 import { GatewayMetrics } from './observability/metrics';
 import { MongoStore } from './store/mongo-store';
 import { startEmbeddedFerretdb, freeLoopbackPort, type EmbeddedFerretdb } from './store/embedded-ferretdb';
 import { createGateway } from './server/create-gateway';
-import { SystemsService } from './systems/systems-service';
+import { loadSystemsConfig } from './adapters/systems-config';
+import { systemsConfigFromDescriptors } from './adapters/systems-config-from-descriptors';
+import { createAdapters } from './adapters/create-adapters';
+import { loadIdentityConfig } from './identity/identity-config';
+import { loadProfileConfig } from './profile/profile-config';
+import { runBackfill } from './identity/backfill';
+import { startConsentSweeper } from './consent/consent-sweeper';
+import { composeServices } from './compose-services';
+import { startEmbeddedSimulators } from './embedded-simulators';
 
 /** Exit codes: 2 is a configuration the process cannot run with; 1 any other failure to start. */
 const EXIT_BAD_CONFIG = 2;
 const EXIT_CANNOT_START = 1;
 
-/**
- * The composition root. Order matters: take the port first (so a second start fails
- * fast, before touching the embedded store's data), then start the embedded store
- * if no MONGODB_URI is given, then create indexes, and only then report ready.
- */
-async function main(): Promise<void> {
-  let config: Config;
+/** Every setting, validated before anything starts; a bad one exits 2 with one line. */
+function loadSettings() {
   try {
-    config = loadConfig();
+    return {
+      config: loadConfig(),
+      systems: loadSystemsConfig(),
+      identity: loadIdentityConfig(),
+      profile: loadProfileConfig(),
+    };
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     process.stderr.write(`${error.message}\n`);
     process.exit(EXIT_BAD_CONFIG);
   }
+}
+
+/**
+ * The composition root. Order matters: settings first (exit 2 on a bad one); the
+ * embedded simulators when no SYSTEMS are configured; then take the HTTP port (so a
+ * second start fails fast, before touching the embedded store's data); then start the
+ * embedded store if no MONGODB_URI is given, create indexes and report ready; then
+ * build the demo's identity graph in the background.
+ */
+async function main(): Promise<void> {
+  const settings = loadSettings();
+  const { config } = settings;
   const logger = createLogger({ level: config.LOG_LEVEL });
   const metrics = new GatewayMetrics();
+
+  const simulators = settings.systems
+    ? undefined
+    : await startEmbeddedSimulators({ population: config.POPULATION, seed: config.SEED });
+  const adapters = createAdapters(settings.systems ?? systemsConfigFromDescriptors(simulators!.descriptors), { metrics, logger });
 
   const embeddedPort = config.MONGODB_URI ? undefined : await freeLoopbackPort();
   const store = new MongoStore({
@@ -35,7 +60,12 @@ async function main(): Promise<void> {
     onCommand: (command, durationMs, ok) =>
       metrics.storeDuration.observe({ command, outcome: ok ? 'ok' : 'error' }, durationMs / 1000),
   });
-  const services = { systems: new SystemsService([]) };
+  const { services, customers, consent } = composeServices({
+    store,
+    adapters,
+    identity: settings.identity,
+    profile: settings.profile,
+  });
   const gateway = await createGateway({
     services,
     store,
@@ -52,16 +82,28 @@ async function main(): Promise<void> {
     const code = (error as NodeJS.ErrnoException).code;
     const reason = code === 'EADDRINUSE' ? 'is already in use (is another gateway running?)' : `cannot be used (${code})`;
     process.stderr.write(`Cannot start: port ${config.PORT} on ${config.HOST} ${reason}; set PORT to a free port.\n`);
+    await simulators?.stop();
     process.exit(EXIT_CANNOT_START);
+  }
+  if (simulators) {
+    for (const descriptor of simulators.descriptors) {
+      logger.info({ system: descriptor.system, baseUrl: descriptor.baseUrl }, 'embedded simulator started');
+    }
   }
 
   let embedded: EmbeddedFerretdb | undefined;
+  const background: { sweeper?: { stop(): Promise<void> } } = {}; // started once the store is ready
+  const backfill = new AbortController();
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down: finishing in-flight requests');
+    backfill.abort();
     await gateway.stop();
+    await background.sweeper?.stop();
+    await Promise.all(adapters.map((adapter) => adapter.close()));
+    await simulators?.stop();
     await store.close();
     await embedded?.stop();
     logger.info('stopped');
@@ -79,9 +121,21 @@ async function main(): Promise<void> {
     logger.info({ port: embedded.port }, 'embedded FerretDB started');
   }
   await prepareStore(store, logger, () => stopping);
-  if (!stopping) {
-    gateway.setAccepting(true);
-    logger.info('ready');
+  if (stopping) return;
+  background.sweeper = startConsentSweeper({ sweep: () => consent.sweep(), logger });
+  gateway.setAccepting(true);
+  logger.info('ready');
+
+  if (simulators) {
+    // The demo's graph: reads resolve unknown keys against the sources meanwhile, so
+    // the gateway is ready before this finishes, and a failure here is logged, not fatal
+    // (a rerun of `npm run sync` or of the start resumes from the stored cursors).
+    try {
+      const report = await runBackfill({ graph: customers.graph, resolver: customers.resolver, adapters, signal: backfill.signal });
+      logger.info({ systems: report.systems, customersCreated: report.customersCreated }, 'demo identity graph built');
+    } catch (error) {
+      if (!stopping) logger.error({ err: error }, 'building the demo identity graph failed; it resumes at the next start');
+    }
   }
 }
 

@@ -1,4 +1,8 @@
 import type { SystemsService } from './systems/systems-service';
+import type { ConsentService } from './consent/consent-service';
+import type { IdentityService } from './identity/identity-service';
+import type { CustomerSearch } from './identity/customer-search';
+import type { ProfileService } from './profile/profile-service';
 
 /**
  * The services resolvers call. Built once per process by the composition root
@@ -6,4 +10,12 @@ import type { SystemsService } from './systems/systems-service';
  */
 export interface Services {
   systems: SystemsService;
+  /** The authoritative consent and preference store. */
+  consent: ConsentService;
+  /** The merged 360-degree profile (src/profile; build with createCustomerServices). */
+  profiles: ProfileService;
+  /** Candidates, manual links and unlinks on the identity graph. */
+  identity: IdentityService;
+  /** Search over the identity graph (email, phone, name prefix). */
+  customerSearch: CustomerSearch;
 }

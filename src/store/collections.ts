@@ -12,8 +12,40 @@ export const collectionNames = Object.freeze({
   storeProbe: 'store_probe',
 
   // --- consent (src/consent owns every read and write of these) ---------------
+  /** The consent log: immutable events, `_id` = `<customerId>#<seq>` (unique, with `{customerId, seq}`). */
+  consentEvents: 'consent_events',
+  /** Each customer's current consents and preferences, `_id` = customerId; a projection of the log. */
+  consentState: 'consent_state',
+  /** Consent changes still to push to each other connected system, `_id` = `<eventId>><system>`. */
+  consentOutbox: 'consent_outbox',
+  /** The single use of a double opt-in token, `_id` = the pending event's id (written once). */
+  consentDoiUses: 'consent_doi_uses',
+  /** A consent write in progress, `_id` = `<customerId>|<idempotencyKey>`; what outlives its write marks a crash for the sweeper. */
+  consentPendingWrites: 'consent_pending_writes',
+  /** Store-wide consent settings (the double opt-in signing secret), `_id` = setting name. */
+  consentSettings: 'consent_settings',
 
   // --- identity (src/identity) ------------------------------------------------
+  /** Golden customers, `_id` = customerId. */
+  identityCustomers: 'identity_customers',
+  /** A merged customer's redirect to its survivor, `_id` = the loser's id (written once). */
+  identityRedirects: 'identity_redirects',
+  /** Source record -> customer, `_id` = `<system>:<recordId>` (the unique claim). */
+  identityLinks: 'identity_links',
+  /** Normalised key -> customer, `_id` = `email:..`, `phone:..`, `ref:..` (the unique claim). */
+  identityKeys: 'identity_keys',
+  /** Clashes for a data steward, `_id` = the two customer ids, sorted. */
+  identityCandidates: 'identity_candidates',
+  /** A steward's decision on a candidate, `_id` = the candidate id (written once). */
+  identityDecisions: 'identity_decisions',
+  /** Name-prefix search entries, `_id` = `<token>|<system>:<recordId>`. */
+  identitySearch: 'identity_search',
+  /** Audit of manual links, unlinks, merges and decisions. */
+  identityEvents: 'identity_events',
+  /** The backfill's cursor per source system, `_id` = system name. */
+  identitySyncCursors: 'identity_sync_cursors',
+  /** Cluster membership slots, `_id` = `<customerId>#<n>` (claimed by unique insert, read by point reads). */
+  identityMembers: 'identity_members',
 
   // --- sources and sync (src/adapters, src/identity/backfill) -----------------
 } as const);
@@ -29,12 +61,22 @@ export interface IndexDefinition {
 }
 
 /** The indexes, by collection. Names are explicit so that a changed key is a new index. */
-export const indexDefinitions: readonly IndexDefinition[] = Object.freeze([
+export const indexDefinitions: readonly IndexDefinition[] = Object.freeze<IndexDefinition[]>([
   { collection: collectionNames.storeProbe, key: { probeKey: 1 }, options: { name: 'probeKey_unique', unique: true } },
 
   // --- consent ----------------------------------------------------------------
+  // The log position and the idempotency key are the consent store's atomic claims (DESIGN.md, "Writes").
+  { collection: collectionNames.consentEvents, key: { customerId: 1, seq: 1 }, options: { name: 'customerId_seq_unique', unique: true } },
+  { collection: collectionNames.consentEvents, key: { idempotencyKey: 1 }, options: { name: 'idempotencyKey_unique', unique: true } },
+  { collection: collectionNames.consentOutbox, key: { eventId: 1, system: 1 }, options: { name: 'eventId_system_unique', unique: true } },
 
   // --- identity ---------------------------------------------------------------
+  // Cluster membership and candidate lists are read by these fields; on FerretDB v1 they
+  // are scanned (only _id is pushed down), on MongoDB they use the index.
+  { collection: collectionNames.identityLinks, key: { customerId: 1 }, options: { name: 'customerId' } },
+  { collection: collectionNames.identityRedirects, key: { survivorId: 1 }, options: { name: 'survivorId' } },
+  { collection: collectionNames.identityCandidates, key: { status: 1, createdAt: 1 }, options: { name: 'status_createdAt' } },
+  { collection: collectionNames.identityEvents, key: { customerIds: 1, at: 1 }, options: { name: 'customerIds_at' } },
 
   // --- sources and sync -------------------------------------------------------
 ]);

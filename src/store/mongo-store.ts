@@ -55,9 +55,11 @@ export class MongoStore {
       await this.db.createCollection(name).catch((error: { code?: number }) => {
         if (error.code !== 48) throw error; // 48: NamespaceExists, another process was first
       });
-      await this.db.collection(name).createIndexes(
-        definitions.map(({ key, options }) => ({ key: key as Document, ...options })),
-      );
+      // One index per call: FerretDB v1.24.2 panics (and drops the connection) when one
+      // createIndexes call lists two or more indexes that all exist already, i.e. on restart.
+      for (const { key, options } of definitions) {
+        await this.db.collection(name).createIndexes([{ key: key as Document, ...options }]);
+      }
     }
     this.indexesReady = true;
   }

@@ -2,6 +2,9 @@ import { createGateway, type Gateway } from '../../src/server/create-gateway';
 import { createLogger } from '../../src/observability/logger';
 import { GatewayMetrics } from '../../src/observability/metrics';
 import { SystemsService } from '../../src/systems/systems-service';
+import { ConsentService } from '../../src/consent/consent-service';
+import { acceptAnyCustomer } from '../../src/identity/customer-directory';
+import { createCustomerServices } from '../../src/profile/create-customer-services';
 import type { Services } from '../../src/services';
 import type { MongoStore } from '../../src/store/mongo-store';
 
@@ -26,8 +29,16 @@ export interface GraphQLErrorBody {
 /** Starts a gateway over the given store with the given services (defaults: no systems). */
 export async function startTestGateway(store: MongoStore, services: Partial<Services> = {}): Promise<RunningGateway> {
   const metrics = new GatewayMetrics();
+  const customers = createCustomerServices({ store, adapters: [] });
   const gateway = await createGateway({
-    services: { systems: new SystemsService([]), ...services },
+    services: {
+      systems: new SystemsService([]),
+      profiles: customers.profiles,
+      identity: customers.identity,
+      customerSearch: customers.customerSearch,
+      consent: new ConsentService({ store, directory: acceptAnyCustomer, connectedSystems: () => [] }),
+      ...services,
+    },
     store,
     logger: createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
     metrics,

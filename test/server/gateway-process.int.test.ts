@@ -75,7 +75,7 @@ describe('the gateway as a process', () => {
     slow.sendRest();
     const response = await slow.response;
     expect(response).toMatch(/^HTTP\/1\.1 200/);
-    expect(response).toContain('{"data":{"systems":[]}}');
+    expect(response).toContain('{"data":{"systems":[{"name":"salesforce"},{"name":"mailchimp"},{"name":"identity"}]}}');
     expect(await gateway.exited).toBe(0);
   });
 

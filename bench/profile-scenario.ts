@@ -1,0 +1,149 @@
+import { createAdapters } from '../src/adapters/create-adapters';
+import { systemsConfigFromDescriptors } from '../src/adapters/systems-config-from-descriptors';
+import { runBackfill } from '../src/identity/backfill';
+import { createLogger } from '../src/observability/logger';
+import { GatewayMetrics } from '../src/observability/metrics';
+import { createCustomerServices } from '../src/profile/create-customer-services';
+import { parseMergeConfig } from '../src/profile/merge-config';
+import { createGateway } from '../src/server/create-gateway';
+import { SystemsService } from '../src/systems/systems-service';
+import { ConsentService } from '../src/consent/consent-service';
+import type { MongoStore } from '../src/store/mongo-store';
+import { generatePopulation } from '../simulators/population/generate-population';
+import { startMailchimpSimulator } from '../simulators/mailchimp/mailchimp-simulator';
+import { startSalesforceSimulator } from '../simulators/salesforce/salesforce-simulator';
+import { startScimSimulator } from '../simulators/scim/scim-simulator';
+import { fmt } from './measure';
+
+/** Options of {@link runProfileScenario}. */
+export interface ProfileScenarioOptions {
+  /** A store on a database of its own (the graph is kept between runs). */
+  store: MongoStore;
+  /** People in the synthetic population. @default 1000 */
+  people?: number;
+  /** Requests per second, sent on a fixed schedule whatever the answers do (open loop). @default 20 */
+  ratePerSecond?: number;
+  /** Requests sent. @default 300 */
+  requests?: number;
+  /** Where progress and results go. @default stdout */
+  print?: (line: string) => void;
+}
+
+/** The latency each simulated source adds (ms), so the profile's cost is dominated by the sources. */
+const injected = { salesforce: { latencyMs: 40, jitterMs: 20 }, mailchimp: { latencyMs: 25, jitterMs: 15 }, identity: { latencyMs: 30, jitterMs: 30 } };
+
+function percentile(samples: number[], q: number): number {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? 0;
+}
+
+/**
+ * The profile scenario: `customer(by: {id})` over GraphQL against the three simulators
+ * with injected latency, at a fixed arrival rate. Prints p50/p99 divided by the slowest
+ * source's p99 in the same run (1.0 would mean the gateway adds nothing to the slowest
+ * source it waits for), and the upstream calls of one `customers(ids)` batch of 100
+ * divided by the fewest the dialects allow (1.0 is ideal).
+ */
+export async function runProfileScenario(options: ProfileScenarioOptions): Promise<void> {
+  const { store, people = 1000, ratePerSecond = 20, requests = 300, print = (line) => process.stdout.write(`${line}\n`) } = options;
+  const population = generatePopulation({ size: people, seed: 42 });
+  const [salesforce, mailchimp, scim] = await Promise.all([
+    startSalesforceSimulator({ contacts: population.salesforceContacts }),
+    startMailchimpSimulator({ members: population.mailchimpMembers, listId: population.mailchimpListId }),
+    startScimSimulator({ users: population.scimUsers }),
+  ]);
+  const simulators = [salesforce, mailchimp, scim];
+  const adapters = createAdapters(systemsConfigFromDescriptors(simulators.map((simulator) => simulator.descriptor)));
+  try {
+    await store.ensureIndexes();
+    const services = createCustomerServices({
+      store,
+      adapters,
+      profile: { mergeConfig: parseMergeConfig(), budgets: { defaultBudgetMs: 2000, budgetsMs: {} } },
+    });
+    const meta = store.db.collection<{ _id: string; people: number }>('bench_meta');
+    if ((await meta.findOne({ _id: 'profile-graph-v1' }))?.people !== people) {
+      await store.db.dropDatabase(); // another population, an older layout, or half built: start over
+      await store.ensureIndexes();
+      const started = Date.now();
+      const report = await runBackfill({ graph: services.graph, resolver: services.resolver, adapters });
+      print(`profile: graph built from ${report.systems.reduce((sum, s) => sum + s.records, 0)} records in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      await meta.updateOne({ _id: 'profile-graph-v1' }, { $set: { people } }, { upsert: true });
+    } else {
+      print('profile: reusing the identity graph of a previous run');
+    }
+    const redirected = new Set((await services.graph.redirects.find({}, { projection: { _id: 1 } }).toArray()).map((r) => r._id));
+    const ids = (await services.graph.customers.find({}, { projection: { _id: 1 } }).toArray()).map((c) => c._id).filter((id) => !redirected.has(id));
+
+    const gateway = await createGateway({
+      services: {
+        systems: new SystemsService(adapters),
+        consent: new ConsentService({ store, directory: services.directory, connectedSystems: () => [] }),
+        profiles: services.profiles,
+        identity: services.identity,
+        customerSearch: services.customerSearch,
+      },
+      store,
+      logger: createLogger({ level: 'silent' }),
+      metrics: new GatewayMetrics(),
+    });
+    const { port } = await gateway.listen(0, '127.0.0.1');
+    gateway.setAccepting(true);
+    const post = async (query: string, variables: Record<string, unknown>) => {
+      const response = await fetch(`http://127.0.0.1:${port}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query, variables }),
+      });
+      return (await response.json()) as { data?: Record<string, unknown>; errors?: unknown[] };
+    };
+    try {
+      salesforce.setFaults(injected.salesforce);
+      mailchimp.setFaults(injected.mailchimp);
+      scim.setFaults(injected.identity);
+
+      // Open loop: request i leaves at i / rate seconds, whether or not earlier ones have answered.
+      const latencies: number[] = [];
+      const sourceLatencies = new Map<string, number[]>();
+      let errors = 0;
+      const started = performance.now();
+      await Promise.all(
+        Array.from({ length: requests }, async (_, i) => {
+          const due = started + (i * 1000) / ratePerSecond;
+          await new Promise((resolve) => setTimeout(resolve, Math.max(0, due - performance.now())));
+          const sent = performance.now();
+          const body = await post('query($id: ID!) { customer(by: { id: $id }) { id name { full } emails phones sources { system status latencyMs } } }', {
+            id: ids[(i * 7919) % ids.length],
+          });
+          latencies.push(performance.now() - sent);
+          const customer = body.data?.customer as { sources: { system: string; status: string; latencyMs: number }[] } | undefined;
+          if (body.errors || !customer) errors++;
+          for (const source of customer?.sources ?? []) sourceLatencies.set(source.system, [...(sourceLatencies.get(source.system) ?? []), source.latencyMs]);
+        }),
+      );
+      const slowest = Math.max(...[...sourceLatencies.values()].map((samples) => percentile(samples, 0.99)));
+      const p50 = percentile(latencies, 0.5);
+      const p99 = percentile(latencies, 0.99);
+      print(`profile: ${requests} customer(by: id) at ${ratePerSecond}/s over 3 sources with injected latency, ${errors} errors`);
+      for (const [system, samples] of sourceLatencies) print(`  source ${system.padEnd(11)} p50 ${fmt(percentile(samples, 0.5))} ms  p99 ${fmt(percentile(samples, 0.99))} ms`);
+      print(`  customer           p50 ${fmt(p50)} ms  p99 ${fmt(p99)} ms`);
+      print(`  ratio to the slowest source's p99 (${slowest.toFixed(1)} ms): p50 ${(p50 / slowest).toFixed(2)}  p99 ${(p99 / slowest).toFixed(2)}`);
+
+      // Upstream calls for one batch of 100 customers, against the fewest each dialect allows.
+      const batch = ids.slice(0, 100);
+      const links = [...(await services.graph.linksOfCustomers(batch)).values()].flat();
+      const count = (system: string) => links.filter((link) => link.system === system).length;
+      // Salesforce: one sObject Collections call per 2,000 ids; Mailchimp and SCIM have no batch read: one per record.
+      const ideal = Math.ceil(count('salesforce') / 2000) + count('mailchimp') + count('identity');
+      simulators.forEach((simulator) => simulator.resetCounters());
+      await post('query($ids: [ID!]!) { customers(ids: $ids) { id sources { system status } } }', { ids: batch });
+      const calls = simulators.reduce((sum, simulator) => sum + simulator.requestCount() - simulator.requestCount('token'), 0);
+      print(`  customers(100 ids): ${calls} upstream calls, ideal ${ideal} (salesforce ${salesforce.requestCount('composite.retrieve')} sObject Collections call(s)); ratio ${(calls / ideal).toFixed(2)}`);
+    } finally {
+      await gateway.stop();
+    }
+  } finally {
+    await Promise.all(adapters.map((adapter) => adapter.close()));
+    await Promise.all(simulators.map((simulator) => simulator.stop()));
+  }
+}

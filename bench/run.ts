@@ -1,0 +1,42 @@
+import path from 'node:path';
+import { MongoStore } from '../src/store/mongo-store';
+import { startEmbeddedFerretdb, type EmbeddedFerretdb } from '../src/store/embedded-ferretdb';
+import { runConsentScenario } from './consent-scenario';
+import { runProfileScenario } from './profile-scenario';
+
+/**
+ * `npm run bench`: the benchmark scenarios, against MONGODB_URI when set, otherwise
+ * against an embedded FerretDB with its own data directory (.data/bench/ferretdb),
+ * kept between runs so the seeded data is reused.
+ */
+async function main(): Promise<void> {
+  let embedded: EmbeddedFerretdb | undefined;
+  let uri = process.env.MONGODB_URI;
+  if (!uri) {
+    embedded = await startEmbeddedFerretdb({
+      dataDir: path.resolve(__dirname, '..', '.data', 'bench', 'ferretdb'),
+      log: (line) => process.stdout.write(`${line}\n`),
+    });
+    uri = embedded.uri;
+  }
+  const store = new MongoStore({ uri, dbName: process.env.BENCH_DB ?? 'bench_consent', serverSelectionTimeoutMS: 30_000 });
+  // The profile scenario (issue 5) keeps its identity graph in a database of its own.
+  const profileStore = new MongoStore({ uri, dbName: 'bench_profile', serverSelectionTimeoutMS: 30_000 });
+  const only = process.env.BENCH_SCENARIO; // consent | profile | unset: both
+  try {
+    if (only !== 'profile') {
+      const parts = (process.env.BENCH_CONSENT_PARTS ?? 'eligibility,writes').split(',') as ('eligibility' | 'writes')[];
+      await runConsentScenario({ store, customers: Number(process.env.BENCH_CUSTOMERS ?? 100_000), parts });
+    }
+    if (only !== 'consent') await runProfileScenario({ store: profileStore, people: Number(process.env.BENCH_PEOPLE ?? 1000) });
+  } finally {
+    await profileStore.close();
+    await store.close();
+    await embedded?.stop();
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench failed: ${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});

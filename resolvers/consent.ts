@@ -1,0 +1,34 @@
+import type { GatewayContext } from './context';
+import type { ConsentChangeInput, ChangeEvidenceInput, PreferenceChangeInput } from '../src/consent/consent-inputs';
+import type { ConsentHistoryFilter } from '../src/consent/consent-service';
+
+/** Consent and preferences: reads, changes, double opt-in, eligibility (src/consent). */
+export const consentResolvers = {
+  Query: {
+    consentHistory: (
+      _parent: unknown,
+      args: { customerId: string; filter?: ConsentHistoryFilter | null; first?: number | null; after?: string | null },
+      { services }: GatewayContext,
+    ) => services.consent.consentHistory(args.customerId, args.filter ?? {}, args.first ?? 50, args.after ?? null),
+    consentAt: (_parent: unknown, args: { customerId: string; at: Date; knownAt?: Date | null }, { services }: GatewayContext) =>
+      services.consent.consentAt(args.customerId, args.at, args.knownAt ?? null),
+    contactEligibility: (
+      _parent: unknown,
+      args: { customerIds: string[]; channel: string; purpose: string; contactPoint?: string | null },
+      { services }: GatewayContext,
+    ) => services.consent.contactEligibility(args.customerIds, args.channel, args.purpose, args.contactPoint ?? null),
+    consentVocabulary: (_parent: unknown, _args: unknown, { services }: GatewayContext) => services.consent.vocabularyNames(),
+  },
+  Mutation: {
+    recordConsent: (_parent: unknown, args: { changes: ConsentChangeInput[] }, { services }: GatewayContext) =>
+      services.consent.recordConsent(args.changes),
+    updatePreferences: (_parent: unknown, args: { changes: PreferenceChangeInput[] }, { services }: GatewayContext) =>
+      services.consent.updatePreferences(args.changes),
+    confirmDoubleOptIn: (_parent: unknown, args: { token: string; evidence?: ChangeEvidenceInput | null }, { services }: GatewayContext) =>
+      services.consent.confirmDoubleOptIn(args.token, args.evidence ?? null),
+  },
+  Customer: {
+    consents: (parent: { id: string }, _args: unknown, { services }: GatewayContext) => services.consent.currentConsents(parent.id),
+    preferences: (parent: { id: string }, _args: unknown, { services }: GatewayContext) => services.consent.currentPreferences(parent.id),
+  },
+};

@@ -1,0 +1,29 @@
+import type { SourceRef } from '../src/adapters/source-adapter';
+import type { CandidateStatus } from '../src/identity/graph-documents';
+import type { GatewayContext } from './context';
+
+interface ManualArgs {
+  reason: string;
+  actor: string;
+}
+
+/** `identityCandidates`, `resolveCandidate`, `linkRecords`, `unlinkRecord`. */
+export const identityResolvers = {
+  Query: {
+    identityCandidates: (_parent: unknown, args: { status: CandidateStatus; first: number }, { services }: GatewayContext) =>
+      services.identity.candidates(args.status, args.first),
+  },
+  Mutation: {
+    resolveCandidate: (_parent: unknown, args: ManualArgs & { id: string; decision: 'MERGE' | 'KEEP_SEPARATE' }, { services }: GatewayContext) =>
+      services.identity.resolveCandidate(args.id, args.decision, args),
+    linkRecords: async (_parent: unknown, args: ManualArgs & { records: SourceRef[] }, { services }: GatewayContext) => ({
+      id: await services.identity.linkRecords(args.records, args),
+    }),
+    unlinkRecord: (_parent: unknown, args: ManualArgs & { record: SourceRef }, { services }: GatewayContext) =>
+      services.identity.unlinkRecord(args.record, args),
+  },
+  UnlinkResult: {
+    original: (result: { originalCustomerId: string }) => ({ id: result.originalCustomerId }),
+    split: (result: { splitCustomerId: string }) => ({ id: result.splitCustomerId }),
+  },
+};

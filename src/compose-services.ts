@@ -1,0 +1,57 @@
+import type { SourceAdapter } from './adapters/source-adapter';
+import { ConsentService } from './consent/consent-service';
+import type { IdentityConfig } from './identity/identity-config';
+import { createCustomerServices, type CustomerServices } from './profile/create-customer-services';
+import type { ProfileConfig } from './profile/profile-config';
+import type { Services } from './services';
+import type { MongoStore } from './store/mongo-store';
+import { SystemsService } from './systems/systems-service';
+
+/** Options of {@link composeServices}. */
+export interface ComposeServicesOptions {
+  store: MongoStore;
+  /** The connected systems, in configuration order. */
+  adapters: readonly SourceAdapter[];
+  /** Matching rules and phone normalisation. @default the identity defaults */
+  identity?: IdentityConfig;
+  /** Merge rules and source budgets. @default the profile defaults */
+  profile?: ProfileConfig;
+}
+
+/** Every service, plus the parts the process runs beside requests (backfill, sweeper). */
+export interface ComposedServices {
+  services: Services;
+  customers: CustomerServices;
+  consent: ConsentService;
+}
+
+/**
+ * Wires the services to each other once per process: the identity graph tells the
+ * consent store which customers exist (and which survive a merge), consent lists a
+ * customer's consents for unlink reports, and every consent event gets an outbox row
+ * per connected system other than its source.
+ */
+export function composeServices({ store, adapters, identity, profile }: ComposeServicesOptions): ComposedServices {
+  const systemNames = adapters.map((adapter) => adapter.name);
+  // The two services refer to each other: the callbacks below run only after `consent` exists.
+  const customers = createCustomerServices({
+    store,
+    adapters,
+    identity,
+    profile,
+    onCustomersCreated: (ids) => consent.registerCustomers(ids),
+    listConsents: (customerId) => consent.currentConsents(customerId),
+  });
+  const consent = new ConsentService({ store, directory: customers.directory, connectedSystems: () => systemNames });
+  return {
+    customers,
+    consent,
+    services: {
+      systems: new SystemsService(adapters),
+      consent,
+      profiles: customers.profiles,
+      identity: customers.identity,
+      customerSearch: customers.customerSearch,
+    },
+  };
+}

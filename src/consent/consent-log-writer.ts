@@ -1,0 +1,224 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { randomUUID } from 'node:crypto';
+import { ConflictError, GatewayError } from '../errors/gateway-error';
+import { eventIdOf, preferenceFields, type ConsentEventDoc, type ConsentStateDoc, type PreferenceValues } from './consent-model';
+import { beats, emptyConsentState, foldConsentEvents } from './fold-consent-events';
+import type { ConsentRepository } from './consent-repository';
+import type { ValidChange } from './validate-changes';
+
+/** Options of {@link ConsentLogWriter}. */
+export interface ConsentLogWriterOptions {
+  /** The names of the connected systems; an event gets an outbox row for each one except its source. @default () => [] */
+  connectedSystems?: () => readonly string[];
+  /** Test-only hook, run after an event is appended and before it is folded (the crash test kills the process here). @default none */
+  afterEventAppended?: (event: ConsentEventDoc) => void | Promise<void>;
+  /** Attempts at a log position before giving up with CONFLICT. @default 100 */
+  maxAttempts?: number;
+  /** The clock. @default () => new Date() */
+  now?: () => Date;
+}
+
+/** What an append answers. */
+export interface AppendResult {
+  event: ConsentEventDoc;
+  /** True when the idempotency key was already used: `event` is the first one, nothing new was written. */
+  replayed: boolean;
+}
+
+/**
+ * The write protocol of the consent store, without transactions (DESIGN.md, "Writes"):
+ *
+ * 0. Mark the write as started (`consent_pending_writes`, keyed by customer and
+ *    idempotency key); the mark is cleared after step 3, so a mark that outlives its
+ *    write by long is a crash, and the sweeper heals that customer. (A sweeper that
+ *    scanned the log instead would read every event on FerretDB v1, where only `_id`
+ *    filters reach SQLite.)
+ * 1. Append the event at the customer's next log position. The position is its `_id`
+ *    (`<customerId>#<seq>`, also unique as `{customerId, seq}`) and its idempotency
+ *    key is unique: the insert is the one atomic step. E11000 means another writer
+ *    took the position (re-read, back off, retry) or the key was used before (answer
+ *    with that first event, or CONFLICT if its payload differs).
+ * 2. Make sure the outbox rows of every event being folded exist (insert, E11000 ignored).
+ * 3. Fold the events into the state document, which records the position it folded to.
+ *
+ * Invariants, which hold on FerretDB v1 (where a conditional update can lose a race)
+ * as on MongoDB:
+ *
+ * - The log is dense: position n is only ever written by a writer that knew n-1
+ *   exists (it read it, or read a state that had folded it).
+ * - A stored state is always exactly f(events 1..state.seq): every writer folds a
+ *   full prefix (stored state + the tail read from the log), and f is deterministic.
+ *   A lost update can therefore only leave the state BEHIND the log, never wrong.
+ * - Outbox rows exist for every event at or below state.seq (step 2 precedes step 3).
+ * - Behind is detectable with one `_id` lookup: the state is current iff there is no
+ *   event at state.seq + 1. (On FerretDB v1 that lookup is a scan in SQLite; see
+ *   ConsentRepository. So the writer's first attempt skips it and lets the unique
+ *   index tell: a state behind the log means its next position is taken.)
+ * - After writing, a writer looks for state.seq + 1 again and folds on if it finds
+ *   it (it does so before acknowledging). So once every acknowledged writer has
+ *   returned, the state is current: the last state write was followed by a look
+ *   that found no later event, and any later event's writer writes the state after
+ *   that look. Only a crash between steps 1 and 3 (an unacknowledged change) or a
+ *   write still in flight leaves the state behind; readers that must be exact
+ *   ({@link catchUp}) fold the tail, and the sweeper heals the rest (the crashed
+ *   write's mark is still there).
+ */
+export class ConsentLogWriter {
+  private readonly connectedSystems: () => readonly string[];
+  private readonly afterEventAppended?: (event: ConsentEventDoc) => void | Promise<void>;
+  private readonly maxAttempts: number;
+  private readonly now: () => Date;
+
+  constructor(
+    private readonly repository: ConsentRepository,
+    { connectedSystems = () => [], afterEventAppended, maxAttempts = 100, now = () => new Date() }: ConsentLogWriterOptions = {},
+  ) {
+    this.connectedSystems = connectedSystems;
+    this.afterEventAppended = afterEventAppended;
+    this.maxAttempts = maxAttempts;
+    this.now = now;
+  }
+
+  /**
+   * Appends validated changes, in order, to `customerId`'s log (the survivor's id) and
+   * folds them in: one answer per change, an AppendResult or the GatewayError of that
+   * change (CONFLICT for a reused idempotency key). The changes go in as one ordered
+   * batch insert where nobody competes, so an import costs a few round trips, not a
+   * few per change.
+   */
+  async appendMany(customerId: string, changes: readonly ValidChange[]): Promise<(AppendResult | GatewayError)[]> {
+    const keys = changes.map((change) => change.idempotencyKey ?? `auto:${randomUUID()}`);
+    const marks = await this.repository.markWritesStarted(customerId, keys, this.now());
+    const results: (AppendResult | GatewayError)[] = new Array(changes.length);
+    let next = 0;
+    for (let attempt = 0; next < changes.length; ) {
+      if (attempt >= this.maxAttempts) {
+        throw new ConflictError(
+          `Too many concurrent writes to one customer's consent log (${this.maxAttempts} attempts); retry with the same idempotencyKey.`,
+        );
+      }
+      // Optimistic first attempt: the stored state's next position. If the state is behind
+      // the log that position is taken and the insert collides, so the unique index does
+      // the tail check; only then is the tail read (a scan on FerretDB v1, see readTail).
+      const state =
+        attempt === 0 && next === 0
+          ? ((await this.repository.readState(customerId)) ?? emptyConsentState(customerId))
+          : await this.catchUp(customerId);
+      const events: ConsentEventDoc[] = [];
+      let working = state;
+      for (let i = next; i < changes.length; i++) {
+        const event = this.buildEvent(customerId, changes[i]!, keys[i]!, working);
+        events.push(event);
+        working = foldConsentEvents(working, [event]);
+      }
+      const inserted = await this.repository.insertEvents(events);
+      if (inserted > 0) {
+        const appended = events.slice(0, inserted);
+        for (const event of appended) await this.afterEventAppended?.(event);
+        await this.project(state, appended);
+        appended.forEach((event, i) => (results[next + i] = { event, replayed: false }));
+        next += inserted;
+      }
+      if (inserted === events.length) break;
+      // The change at `next` collided: its key was used before (answer with the first
+      // event), or another writer took the position (back off, jittered and capped).
+      const first = changes[next]!.idempotencyKey === null ? null : await this.repository.findEventByIdempotencyKey(keys[next]!);
+      if (first) {
+        results[next] = await this.replay(first, changes[next]!).catch((error: unknown) => {
+          if (error instanceof GatewayError) return error;
+          throw error;
+        });
+        next++;
+        attempt = 0;
+      } else {
+        if (attempt > 0) await sleep(Math.random() * Math.min(50, 2 ** attempt));
+        attempt++;
+      }
+    }
+    // Only completed writes clear their marks: a failed or killed one leaves them for the sweeper.
+    await this.repository.markWritesDone(marks);
+    return results;
+  }
+
+  /** Appends one change (see {@link appendMany}); its error is thrown. */
+  async append(customerId: string, change: ValidChange): Promise<AppendResult> {
+    const [result] = await this.appendMany(customerId, [change]);
+    if (result instanceof GatewayError) throw result;
+    return result!;
+  }
+
+  /** The customer's state, with any events the stored state is behind folded in (and written back). */
+  async catchUp(customerId: string): Promise<ConsentStateDoc> {
+    const stored = (await this.repository.readState(customerId)) ?? emptyConsentState(customerId);
+    const tail = await this.repository.readTail(customerId, stored.seq);
+    return tail.length === 0 ? stored : this.project(stored, tail);
+  }
+
+  /** Steps 2 and 3 for `events` (which continue `base`), then again for anything appended meanwhile. */
+  private async project(base: ConsentStateDoc, events: ConsentEventDoc[]): Promise<ConsentStateDoc> {
+    let state = base;
+    let pending = events;
+    while (pending.length > 0) {
+      for (const event of pending) {
+        const systems = this.connectedSystems().filter((system) => system !== event.source.system);
+        await this.repository.ensureOutboxRows(event, systems, this.now());
+      }
+      state = foldConsentEvents(state, pending);
+      await this.repository.writeState(state);
+      pending = await this.repository.readTail(state._id, state.seq);
+    }
+    return state;
+  }
+
+  private async replay(first: ConsentEventDoc, change: ValidChange): Promise<AppendResult> {
+    if (first.payloadHash !== change.payloadHash) {
+      throw new ConflictError(
+        `idempotencyKey was already used for a different change (event ${first._id}); use a new key for a new change.`,
+        { extensions: { field: `changes[${change.index}].idempotencyKey`, eventId: first._id } },
+      );
+    }
+    // The first attempt may have died before folding: the replay acknowledges it, so make it current.
+    await this.catchUp(first.customerId);
+    return { event: first, replayed: true };
+  }
+
+  private buildEvent(customerId: string, change: ValidChange, idempotencyKey: string, state: ConsentStateDoc): ConsentEventDoc {
+    const seq = state.seq + 1;
+    let consent: ConsentEventDoc['consent'] = null;
+    let preferences: ConsentEventDoc['preferences'] = null;
+    let current = false;
+    if (change.consent) {
+      const held = state.consents.find((entry) => entry.key === change.consent!.key);
+      consent = { ...change.consent, from: held?.status ?? 'UNKNOWN' };
+      current = beats(change.capturedAt, seq, held);
+    }
+    if (change.preferences) {
+      const from: PreferenceValues = {};
+      for (const field of preferenceFields) {
+        if (change.preferences[field] === undefined) continue;
+        const held = state.preferences[field];
+        if (held) (from as Record<string, unknown>)[field] = held.value;
+        current ||= beats(change.capturedAt, seq, held);
+      }
+      preferences = { from, to: change.preferences };
+    }
+    return {
+      _id: eventIdOf(customerId, seq),
+      customerId,
+      seq,
+      kind: change.consent ? 'CONSENT' : 'PREFERENCE',
+      consent,
+      preferences,
+      capturedAt: change.capturedAt,
+      recordedAt: this.now(),
+      source: change.source,
+      actor: change.actor,
+      method: change.method,
+      legalBasis: change.legalBasis,
+      evidence: change.evidence,
+      idempotencyKey,
+      payloadHash: change.payloadHash,
+      current,
+    };
+  }
+}

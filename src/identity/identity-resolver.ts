@@ -1,0 +1,170 @@
+import { setMaxListeners } from 'node:events';
+import type { LookupKey, SourceAdapter, SourceRecord, SourceRef } from '../adapters/source-adapter';
+import { BadUserInputError } from '../errors/gateway-error';
+import type { IdentityGraph } from './identity-graph';
+import { keyId, refId } from './identity-key';
+import { normalizeEmail } from './normalize-email';
+import { normalizePhone, type NormalizePhoneOptions } from './normalize-phone';
+import type { LinkOutcome, RecordLinker } from './record-linker';
+
+/** How a customer is asked for: exactly one of these. */
+export interface CustomerLookup {
+  id?: string | null;
+  email?: string | null;
+  phone?: string | null;
+  source?: SourceRef | null;
+}
+
+/** Options of {@link IdentityResolver}. */
+export interface IdentityResolverOptions {
+  graph: IdentityGraph;
+  linker: RecordLinker;
+  /** Called with the ids of customers resolution created (e.g. consent's `registerCustomers`). @default none */
+  onCustomersCreated?: (ids: string[]) => Promise<void> | void;
+  /** How phone lookups are normalised; use the linker's setting. @default {} */
+  phone?: NormalizePhoneOptions;
+  /** Groups of related records linked at once in {@link IdentityResolver.resolveRecords}. @default 4 */
+  concurrency?: number;
+  /** Budget for looking an unknown key up in the sources, in ms. @default 3000 */
+  lookupTimeoutMs?: number;
+}
+
+/** How many further keys a lookup follows from the records it found. */
+const MAX_EXPANDED_KEYS = 4;
+
+/**
+ * Links source records to customers, and finds a customer by id, email, phone or
+ * source record: a key the graph does not know yet is looked up in every source and
+ * the records found are linked, so the next read is a graph hit.
+ */
+export class IdentityResolver {
+  private readonly graph: IdentityGraph;
+  private readonly linker: RecordLinker;
+  private readonly onCustomersCreated: IdentityResolverOptions['onCustomersCreated'];
+  private readonly phone: NormalizePhoneOptions;
+  private readonly concurrency: number;
+  private readonly lookupTimeoutMs: number;
+
+  constructor({ graph, linker, onCustomersCreated, phone = {}, concurrency = 4, lookupTimeoutMs = 3000 }: IdentityResolverOptions) {
+    this.graph = graph;
+    this.linker = linker;
+    this.onCustomersCreated = onCustomersCreated;
+    this.phone = phone;
+    this.concurrency = concurrency;
+    this.lookupTimeoutMs = lookupTimeoutMs;
+  }
+
+  /**
+   * Links every record to its customer; answers one outcome per record, in order.
+   * Records that share a key are linked one after another (so they meet in the graph
+   * without a race); unrelated groups run concurrently.
+   */
+  async resolveRecords(records: readonly SourceRecord[]): Promise<LinkOutcome[]> {
+    const outcomes = new Array<LinkOutcome>(records.length);
+    const groups = groupRelated(records, (record) => this.linker.keysOf(record).map((key) => key.id));
+    let next = 0;
+    const worker = async () => {
+      while (next < groups.length) {
+        const group = groups[next++]!;
+        for (const index of group) outcomes[index] = await this.linker.link(records[index]!);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.concurrency, groups.length) }, worker));
+    const created = outcomes.flatMap((outcome) => (outcome.createdCustomerId ? [outcome.createdCustomerId] : []));
+    if (created.length > 0) await this.onCustomersCreated?.(created);
+    return outcomes;
+  }
+
+  /**
+   * The surviving customer id for a lookup, or null when nobody matches. An email,
+   * phone or source record the graph does not know is looked up in the sources
+   * (`adapters`) and whatever is found is linked first. Sources that fail are skipped:
+   * a lookup answers from the sources that did answer.
+   */
+  async findCustomer(by: CustomerLookup, adapters: readonly SourceAdapter[]): Promise<string | null> {
+    const given = (['id', 'email', 'phone', 'source'] as const).filter((field) => by[field] !== undefined && by[field] !== null);
+    if (given.length !== 1) throw new BadUserInputError('`by` must give exactly one of id, email, phone or source.');
+    if (by.id) return this.graph.resolveId(by.id);
+    if (by.source) return this.findBySource(by.source, adapters);
+    const key = this.lookupKey(by);
+    const known = await this.customerOfKey(keyId({ kind: key.kind, value: key.value }));
+    if (known) return known;
+    const found = await this.lookUpInSources(key, adapters);
+    if (found === 0) return null;
+    return this.customerOfKey(keyId({ kind: key.kind, value: key.value }));
+  }
+
+  /**
+   * Looks a key up in every source and links what is found; then looks up, once, the
+   * other emails and phones those records hold (at most `maxExpandedKeys`), so a person
+   * whose ESP record carries only their work email is found whole on the first read.
+   * Answers how many records were found.
+   */
+  private async lookUpInSources(first: LookupKey, adapters: readonly SourceAdapter[]): Promise<number> {
+    const signal = AbortSignal.timeout(this.lookupTimeoutMs);
+    setMaxListeners(0, signal); // unbounded: one listener per source call and page, for this lookup only
+    const asked = new Set([keyId(first)]);
+    const seen = new Set<string>();
+    let keys = [first];
+    for (let round = 0; round < 2 && keys.length > 0; round++) {
+      const calls = keys.flatMap((key) => adapters.map((adapter) => adapter.findByKey(key, { signal })));
+      const found = (await Promise.allSettled(calls)).flatMap((result) => (result.status === 'fulfilled' ? result.value : []));
+      const fresh = found.filter((record) => !seen.has(refId(record)) && seen.add(refId(record)));
+      if (fresh.length === 0) break;
+      await this.resolveRecords(fresh);
+      keys = fresh
+        .flatMap((record) => this.linker.keysOf(record))
+        .filter((key) => key.kind !== 'ref' && !asked.has(key.id) && asked.add(key.id))
+        .slice(0, MAX_EXPANDED_KEYS)
+        .map((key) => ({ kind: key.kind as LookupKey['kind'], value: key.id.slice(key.kind.length + 1) }));
+    }
+    return seen.size;
+  }
+
+  private lookupKey(by: CustomerLookup): LookupKey {
+    if (by.email !== undefined && by.email !== null) {
+      const value = normalizeEmail(by.email);
+      if (!value) throw new BadUserInputError('`by.email` is not an email address.');
+      return { kind: 'email', value };
+    }
+    const value = normalizePhone(by.phone, this.phone);
+    if (!value) throw new BadUserInputError('`by.phone` is not a valid phone number; give it in international form, e.g. +44 7911 123456.');
+    return { kind: 'phone', value };
+  }
+
+  private async findBySource(source: SourceRef, adapters: readonly SourceAdapter[]): Promise<string | null> {
+    const link = await this.graph.links.findOne({ _id: refId(source) });
+    if (link) return this.graph.rootOf(link.customerId);
+    const adapter = adapters.find((candidate) => candidate.name === source.system);
+    if (!adapter) throw new BadUserInputError(`\`by.source.system\` "${source.system}" is not a connected system; see the systems query.`);
+    const [record] = await adapter.fetchByIds([source.recordId], { signal: AbortSignal.timeout(this.lookupTimeoutMs) });
+    if (!record) return null;
+    const [outcome] = await this.resolveRecords([record]);
+    return outcome!.customerId;
+  }
+
+  private async customerOfKey(id: string): Promise<string | null> {
+    const key = await this.graph.keys.findOne({ _id: id });
+    return key ? this.graph.rootOf(key.customerId) : null;
+  }
+}
+
+/** Groups record indexes that share any key (union-find), each group in input order. */
+function groupRelated<T>(items: readonly T[], keysOf: (item: T) => string[]): number[][] {
+  const parent = items.map((_, index) => index);
+  const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i]!)));
+  const ownerOfKey = new Map<string, number>();
+  items.forEach((item, index) => {
+    for (const key of keysOf(item)) {
+      const owner = ownerOfKey.get(key);
+      if (owner === undefined) ownerOfKey.set(key, index);
+      else parent[find(index)] = find(owner);
+    }
+  });
+  const groups = new Map<number, number[]>();
+  items.forEach((_, index) => {
+    const root = find(index);
+    groups.set(root, [...(groups.get(root) ?? []), index]);
+  });
+  return [...groups.values()];
+}

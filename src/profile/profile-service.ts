@@ -1,0 +1,117 @@
+import DataLoader from 'dataloader';
+import type { SourceAdapter, SourceRecord } from '../adapters/source-adapter';
+import { BadUserInputError } from '../errors/gateway-error';
+import type { IdentityGraph } from '../identity/identity-graph';
+import type { CustomerLookup, IdentityResolver } from '../identity/identity-resolver';
+import { readByIds } from '../identity/read-by-ids';
+import type { NormalizePhoneOptions } from '../identity/normalize-phone';
+import type { CustomerProfile } from './customer-profile';
+import type { MergeConfig } from './merge-config';
+import { mergeProfile } from './merge-profile';
+import { createProfileLoaders, type ProfileLoaders, type ProfileLoadersOptions } from './profile-loaders';
+import { SourceFetchError, type SourceCallReport } from './source-call';
+
+/** Options of {@link ProfileService}. */
+export interface ProfileServiceOptions {
+  graph: IdentityGraph;
+  resolver: IdentityResolver;
+  /** The connected systems. */
+  adapters: readonly SourceAdapter[];
+  /** A survivorship rule per field. */
+  mergeConfig: MergeConfig;
+  /** Phone normalisation, as the identity layer does it. @default {} */
+  phone?: NormalizePhoneOptions;
+  /** Time budgets per source. @default {} (1500 ms each) */
+  budgets?: ProfileLoadersOptions;
+  /** Most ids `customers(ids)` accepts at once. @default 1000 */
+  maxIds?: number;
+}
+
+/** A request's loaders: one per source, and the profile loader over them. */
+export interface ProfileRequestLoaders {
+  sources: ProfileLoaders;
+  profiles: DataLoader<string, CustomerProfile | null>;
+}
+
+/** Which profile fields a canonical field name of an adapter's `providedFields` feeds. */
+const profileFieldOf = (provided: string): string =>
+  provided === 'givenName' || provided === 'familyName' ? 'name' : provided.split('.')[0]!;
+
+/**
+ * The 360-degree profile: finds the customer in the identity graph, loads its linked
+ * records through the request's per-source loaders, and merges them. A source that
+ * fails or runs out of time is left out; the profile still comes back with `sources`
+ * saying which system failed and why.
+ */
+export class ProfileService {
+  private readonly options: Required<Omit<ProfileServiceOptions, 'phone' | 'budgets'>> & Pick<ProfileServiceOptions, 'phone' | 'budgets'>;
+
+  constructor(options: ProfileServiceOptions) {
+    this.options = { maxIds: 1000, ...options };
+  }
+
+  /** The loaders for one request. Make one set per request; never share them between callers. */
+  createLoaders(): ProfileRequestLoaders {
+    const sources = createProfileLoaders(this.options.adapters, this.options.budgets);
+    const profiles = new DataLoader<string, CustomerProfile | null>((ids) => this.loadProfiles(ids, sources), { name: 'profiles' });
+    return { sources, profiles };
+  }
+
+  /** The customer a lookup names (following merges), or null when nobody matches. */
+  async customer(by: CustomerLookup, loaders: ProfileRequestLoaders): Promise<CustomerProfile | null> {
+    const id = await this.options.resolver.findCustomer(by, this.options.adapters);
+    return id ? loaders.profiles.load(id) : null;
+  }
+
+  /** The customers for `ids`, in order, null for an unknown id; merged ids answer with their survivor. */
+  async customers(ids: readonly string[], loaders: ProfileRequestLoaders): Promise<(CustomerProfile | null)[]> {
+    if (ids.length > this.options.maxIds) throw new BadUserInputError(`\`ids\` holds ${ids.length} ids; ask for at most ${this.options.maxIds} at once.`);
+    const { graph } = this.options;
+    const roots = await graph.rootsOf(ids);
+    const existing = await readByIds(graph.customers, [...new Set(roots.values())], await graph.serverKind());
+    return Promise.all(ids.map((id) => (existing.has(roots.get(id)!) ? loaders.profiles.load(roots.get(id)!) : null)));
+  }
+
+  /** The profile loader's batch: one links query for every customer, then one load per record through the source loaders. */
+  private async loadProfiles(ids: readonly string[], sources: ProfileLoaders): Promise<(CustomerProfile | null)[]> {
+    const links = await this.options.graph.linksOfCustomers(ids);
+    return Promise.all(
+      ids.map(async (id) => {
+        const customerLinks = links.get(id) ?? [];
+        const reports = new Map<string, SourceCallReport>();
+        const fetched = await Promise.all(
+          customerLinks.map(async (link): Promise<SourceRecord | null> => {
+            const loader = sources.get(link.system);
+            if (!loader) {
+              reports.set(link.system, { system: link.system, status: 'ERROR', latencyMs: 0, error: `${link.system} is no longer a connected system` });
+              return null;
+            }
+            try {
+              const { record, latencyMs } = await loader.load(link.recordId);
+              if (!reports.has(link.system)) reports.set(link.system, { system: link.system, status: 'OK', latencyMs, error: null });
+              return record;
+            } catch (error) {
+              if (!(error instanceof SourceFetchError)) throw error;
+              reports.set(link.system, error.report);
+              return null;
+            }
+          }),
+        );
+        const records = fetched.filter((record): record is SourceRecord => record !== null);
+        const profile = mergeProfile(id, records, { config: this.options.mergeConfig, phone: this.options.phone });
+        const sourcesList = [...reports.values()].sort((a, b) => a.system.localeCompare(b.system));
+        return { ...profile, sources: sourcesList, unavailableFields: this.unavailableFields(sourcesList) };
+      }),
+    );
+  }
+
+  private unavailableFields(reports: readonly SourceCallReport[]): Map<string, SourceCallReport[]> {
+    const fields = new Map<string, SourceCallReport[]>();
+    for (const report of reports) {
+      if (report.status === 'OK') continue;
+      const adapter = this.options.adapters.find((candidate) => candidate.name === report.system);
+      for (const field of new Set((adapter?.providedFields ?? []).map(profileFieldOf))) fields.set(field, [...(fields.get(field) ?? []), report]);
+    }
+    return fields;
+  }
+}

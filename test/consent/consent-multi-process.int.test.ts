@@ -1,0 +1,93 @@
+import { ConsentService } from '../../src/consent/consent-service';
+import { collectionNames } from '../../src/store/collections';
+import type { ConsentEventDoc, ConsentStateDoc } from '../../src/consent/consent-model';
+import { openTestStore, testMongoUri } from '../harness/store';
+import { spawnConsentWriter } from './support/spawn-consent-writer';
+import { expectedConsents } from './support/expected-state';
+
+/** The stored state's consents in the shape of expectedConsents. */
+function stateConsents(state: ConsentStateDoc | null) {
+  return (state?.consents ?? [])
+    .map((entry) => ({
+      key: entry.key,
+      status: entry.status,
+      capturedAt: entry.capturedAt.toISOString(),
+      expiresAt: entry.expiresAt?.toISOString() ?? null,
+      eventId: entry.eventId,
+    }))
+    .sort((a, b) => a.key.localeCompare(b.key));
+}
+
+describe('consent writes from separate OS processes', () => {
+  let store: Awaited<ReturnType<typeof openTestStore>>;
+  let consent: ConsentService;
+  const log = (customerId: string) =>
+    store.collection<ConsentEventDoc>(collectionNames.consentEvents).find({ customerId }).sort({ seq: 1 }).toArray();
+  beforeAll(async () => {
+    store = await openTestStore();
+    consent = new ConsentService({ store, connectedSystems: () => ['crm', 'esp', 'ciam'] });
+  });
+  afterAll(() => store.dropAndClose());
+
+  it('keeps all 100 events of two processes writing 50 changes each to one customer at once, and the state is the newest per key', async () => {
+    const env = { MONGODB_URI: testMongoUri(), DB_NAME: store.db.databaseName, CUSTOMER_ID: 'race', COUNT: '50', CONCURRENCY: '2' };
+    const writers = [
+      spawnConsentWriter({ ...env, WRITER: 'crm', SEED: '1' }),
+      spawnConsentWriter({ ...env, WRITER: 'esp', SEED: '2' }),
+    ];
+    await Promise.all(writers.map((writer) => writer.ready));
+    writers.forEach((writer) => writer.go());
+    const outcomes = await Promise.all(writers.map((writer) => writer.finished));
+
+    for (const outcome of outcomes) {
+      expect({ exit: outcome.exit, stderr: outcome.stderr }).toEqual({ exit: 0, stderr: '' });
+      expect(outcome.acked).toHaveLength(50);
+      expect(outcome.acked.filter((ack) => ack.error !== null)).toEqual([]);
+    }
+    const events = await log('race');
+    expect(events.map((event) => event.seq)).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
+    const acked = outcomes.flatMap((outcome) => outcome.acked.map((ack) => ack.eventId)).sort();
+    expect(events.map((event) => event._id).sort()).toEqual(acked);
+
+    // The stored document itself, not healed by a read: every acknowledged write has returned.
+    const stored = await consent.storedState('race');
+    expect(stored!.seq).toBe(100);
+    expect(stateConsents(stored)).toEqual(expectedConsents(events));
+    // Every event is queued for the two systems other than its source.
+    expect(await store.collection(collectionNames.consentOutbox).countDocuments({ customerId: 'race' })).toBe(200);
+    // Every write finished, so no write mark is left for the sweeper.
+    expect(await store.collection(collectionNames.consentPendingWrites).countDocuments({})).toBe(0);
+  });
+
+  it('heals, with the sweeper, a process killed between appending an event and folding it; no acknowledged change is lost', async () => {
+    const writer = spawnConsentWriter({
+      MONGODB_URI: testMongoUri(),
+      DB_NAME: store.db.databaseName,
+      CUSTOMER_ID: 'crash',
+      COUNT: '10',
+      WRITER: 'ciam', // idempotency keys ciam-0.., unused by the test above
+      SEED: '3',
+      CRASH_AFTER: '6',
+    });
+    await writer.ready;
+    writer.go();
+    const { exit, acked } = await writer.finished;
+    expect(exit).toBe('SIGKILL');
+    expect(acked).toHaveLength(6);
+
+    const events = await log('crash');
+    expect(events).toHaveLength(7); // the seventh was appended, then the process died
+    expect((await consent.storedState('crash'))!.seq).toBe(6);
+    const outbox = store.collection(collectionNames.consentOutbox);
+    expect(await outbox.countDocuments({ eventId: events[6]!._id })).toBe(0);
+
+    expect(await consent.sweep(0)).toEqual({ stale: 1, healed: 1 });
+    const healed = await consent.storedState('crash');
+    expect(healed!.seq).toBe(7);
+    expect(stateConsents(healed)).toEqual(expectedConsents(events));
+    expect(await outbox.countDocuments({ eventId: events[6]!._id })).toBe(2);
+    const logged = new Set(events.map((event) => event._id));
+    expect(acked.filter((ack) => !logged.has(ack.eventId!))).toEqual([]);
+    expect(await consent.sweep(0)).toEqual({ stale: 0, healed: 0 });
+  });
+});

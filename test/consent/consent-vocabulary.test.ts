@@ -1,0 +1,30 @@
+import { defaultConsentVocabulary, validateConsentVocabulary } from '../../src/consent/consent-vocabulary';
+import { normaliseContactPoint } from '../../src/consent/contact-point';
+
+describe('consent vocabulary and contact points', () => {
+  it('accepts the default vocabulary and freezes what it returns', () => {
+    const vocabulary = validateConsentVocabulary(defaultConsentVocabulary);
+    expect(vocabulary.channels.map((channel) => channel.name)).toEqual(['EMAIL', 'SMS', 'PHONE', 'POSTAL', 'PUSH']);
+    expect(Object.isFrozen(vocabulary.purposes)).toBe(true);
+  });
+
+  it.each([
+    ['an empty list', { ...defaultConsentVocabulary, purposes: [] }, /purposes must name at least one/],
+    ['a malformed name', { ...defaultConsentVocabulary, topics: ['news letter'] }, /upper-case identifier/],
+    ['a duplicate', { ...defaultConsentVocabulary, purposes: ['MARKETING', 'MARKETING'] }, /names MARKETING twice/],
+  ])('refuses %s at start', (_what, vocabulary, message) => {
+    expect(() => validateConsentVocabulary(vocabulary)).toThrow(message);
+  });
+
+  it.each([
+    ['email', '  Ann.Lee@Example.COM ', 'ann.lee@example.com'],
+    ['email', 'no-at-sign', null],
+    ['phone', '+44 7911 123456', '+447911123456'],
+    ['phone', '07911 123456', null], // no country prefix: ambiguous, refused
+    ['phone', '+1 415 555 2671', '+14155552671'],
+    ['opaque', ' device-token-1 ', 'device-token-1'],
+    ['opaque', '   ', null],
+  ] as const)('normalises a %s contact point %j to %j', (kind, value, expected) => {
+    expect(normaliseContactPoint(kind, value)).toBe(expected);
+  });
+});
