@@ -5,6 +5,14 @@ import { systemsResolvers } from './systems';
 import { consentResolvers } from './consent';
 import { customerResolvers } from './customer';
 import { identityResolvers } from './identity';
+import { driftResolvers } from './drift';
 
 /** Every domain's resolvers, in the order of the schema files. */
-export const resolvers: IResolvers<unknown, GatewayContext>[] = [scalarResolvers, systemsResolvers, consentResolvers, customerResolvers, identityResolvers];
+export const resolvers: IResolvers<unknown, GatewayContext>[] = [
+  scalarResolvers,
+  systemsResolvers,
+  consentResolvers,
+  customerResolvers,
+  identityResolvers,
+  driftResolvers,
+];

@@ -14,6 +14,9 @@ import { consentsAt } from './consents-at';
 import { normaliseContactPoint } from './contact-point';
 import { payloadHash } from './payload-hash';
 import { sweepConsentLog, type SweepReport } from './sweep-consent-log';
+import { compareWithSourceFlags } from './compare-with-source-flags';
+import { ConsentDriftStore, type SourceDrift } from './consent-drift-store';
+import type { SourceConsentFlag } from '../adapters/source-adapter';
 
 /** Options of {@link ConsentService}. */
 export interface ConsentServiceOptions {
@@ -157,6 +160,7 @@ export class ConsentService {
   private readonly doubleOptInTtlMs: number;
   private readonly writeConcurrency: number;
   private readonly now: () => Date;
+  private readonly drift: ConsentDriftStore;
 
   constructor({
     store,
@@ -175,6 +179,7 @@ export class ConsentService {
     this.repository = new ConsentRepository(store);
     this.writer = new ConsentLogWriter(this.repository, { connectedSystems, afterEventAppended, now });
     this.tokens = new DoubleOptInTokens(store);
+    this.drift = new ConsentDriftStore(store);
     this.directory = directory;
     this.clockSkewMs = clockSkewMs;
     this.maxBatchSize = maxBatchSize;
@@ -255,6 +260,34 @@ export class ConsentService {
     const state = await this.writer.catchUp(customerId);
     const now = this.now();
     return state.consents.map((entry) => toView(entry, now));
+  }
+
+  /**
+   * Which source records' own consent flags disagree with the store (drift), and a note
+   * of it for the per-system counts. The store stays the answer; this only reports.
+   */
+  async consentDrift(
+    customerId: string,
+    records: readonly { system: string; recordId: string; flags: readonly SourceConsentFlag[] }[],
+  ): Promise<SourceDrift[]> {
+    const state = await this.writer.catchUp(customerId);
+    const at = this.now();
+    const observed = records.map(({ system, recordId, flags }) => ({
+      system,
+      recordId,
+      disagreements: compareWithSourceFlags(
+        state,
+        flags.map((flag) => (flag.contactPoint ? { ...flag, contactPoint: this.normaliseAnyContactPoint(flag.contactPoint, flag.channel) } : flag)),
+        at,
+      ),
+    }));
+    await this.drift.observe(customerId, observed, at);
+    return observed;
+  }
+
+  /** How many customers `system` was last seen disagreeing with the store about. */
+  driftCount(system: string): Promise<number> {
+    return this.drift.countFor(system);
   }
 
   /** A customer's current preferences. */

@@ -100,7 +100,8 @@ export class ProfileService {
         const records = fetched.filter((record): record is SourceRecord => record !== null);
         const profile = mergeProfile(id, records, { config: this.options.mergeConfig, phone: this.options.phone });
         const sourcesList = [...reports.values()].sort((a, b) => a.system.localeCompare(b.system));
-        return { ...profile, sources: sourcesList, unavailableFields: this.unavailableFields(sourcesList) };
+        const sourceConsentFlags = records.map(({ system, recordId, consentFlags }) => ({ system, recordId, flags: consentFlags }));
+        return { ...profile, sources: sourcesList, unavailableFields: this.unavailableFields(sourcesList), sourceConsentFlags };
       }),
     );
   }

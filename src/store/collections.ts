@@ -24,6 +24,8 @@ export const collectionNames = Object.freeze({
   consentPendingWrites: 'consent_pending_writes',
   /** Store-wide consent settings (the double opt-in signing secret), `_id` = setting name. */
   consentSettings: 'consent_settings',
+  /** The last drift seen between a source and the store, `_id` = `<system>|<customerId>`; only customers with drift have one. */
+  consentDrift: 'consent_drift',
 
   // --- identity (src/identity) ------------------------------------------------
   /** Golden customers, `_id` = customerId. */
@@ -69,6 +71,7 @@ export const indexDefinitions: readonly IndexDefinition[] = Object.freeze<IndexD
   { collection: collectionNames.consentEvents, key: { customerId: 1, seq: 1 }, options: { name: 'customerId_seq_unique', unique: true } },
   { collection: collectionNames.consentEvents, key: { idempotencyKey: 1 }, options: { name: 'idempotencyKey_unique', unique: true } },
   { collection: collectionNames.consentOutbox, key: { eventId: 1, system: 1 }, options: { name: 'eventId_system_unique', unique: true } },
+  { collection: collectionNames.consentDrift, key: { system: 1 }, options: { name: 'system' } },
 
   // --- identity ---------------------------------------------------------------
   // Cluster membership and candidate lists are read by these fields; on FerretDB v1 they
