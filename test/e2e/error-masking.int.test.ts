@@ -2,6 +2,9 @@ import { SystemsService } from '../../src/systems/systems-service';
 import { NotFoundError } from '../../src/errors/gateway-error';
 import { openTestStore } from '../harness/store';
 import { startTestGateway } from '../harness/gateway';
+import { MongoStore } from '../../src/store/mongo-store';
+import { freeLoopbackPort } from '../../src/store/embedded-ferretdb';
+import { composeServices } from '../../src/compose-services';
 
 describe('errors the API returns', () => {
   let store: Awaited<ReturnType<typeof openTestStore>>;
@@ -65,6 +68,24 @@ describe('errors the API returns', () => {
       expect(text).toMatch(/gateway_graphql_request_duration_seconds_count\{operation="ListSystems"\} 1/);
     } finally {
       await running.stop();
+    }
+  });
+});
+
+describe('a store that cannot be reached', () => {
+  it('answers STORE_UNAVAILABLE, not an internal error, so callers know to retry', async () => {
+    const deadPort = await freeLoopbackPort();
+    const store = new MongoStore({ uri: `mongodb://127.0.0.1:${deadPort}/`, dbName: 'unreachable', serverSelectionTimeoutMS: 300 });
+    const running = await startTestGateway(store, composeServices({ store, adapters: [] }).services);
+    try {
+      const body = await running.graphql('{ consentHistory(customerId: "cus_1", first: 1) { edges { cursor } } }');
+      expect(body.errors?.[0]).toMatchObject({
+        message: 'The store cannot be reached; retry later.',
+        extensions: { code: 'STORE_UNAVAILABLE' },
+      });
+    } finally {
+      await running.stop();
+      await store.close();
     }
   });
 });

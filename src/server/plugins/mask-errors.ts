@@ -2,6 +2,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
 import type { GraphQLFormattedError } from 'graphql';
 import { ErrorCode, errorCatalog, publicErrorCodes } from '../../errors/error-codes';
+import { isStoreUnavailable } from '../../errors/store-unavailable';
 import type { GatewayContext } from '../../../resolvers/context';
 
 /** Options of {@link maskErrors}. */
@@ -17,18 +18,21 @@ function isPublic(error: GraphQLFormattedError): boolean {
 }
 
 /**
- * The `formatError` hook: an error with a catalogued code goes out as it is; anything
- * else becomes "Unexpected error." with code INTERNAL_SERVER_ERROR, unless in
- * development. Stack traces never leave the process outside development.
+ * The `formatError` hook: an error with a catalogued code goes out as it is; a store
+ * that cannot serve becomes STORE_UNAVAILABLE (retry later); anything else becomes
+ * "Unexpected error." with code INTERNAL_SERVER_ERROR, unless in development. Stack
+ * traces never leave the process outside development.
  */
 export function maskErrors({ isDevelopment = false }: MaskErrorsOptions = {}) {
-  return (formatted: GraphQLFormattedError): GraphQLFormattedError => {
-    if (isPublic(formatted) || isDevelopment) return formatted;
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    if (isPublic(formatted)) return formatted;
+    const code = isStoreUnavailable(unwrapResolverError(error)) ? ErrorCode.STORE_UNAVAILABLE : ErrorCode.INTERNAL_SERVER_ERROR;
+    if (isDevelopment) return { ...formatted, extensions: { ...formatted.extensions, code } };
     return {
-      message: errorCatalog[ErrorCode.INTERNAL_SERVER_ERROR].message,
+      message: errorCatalog[code].message,
       ...(formatted.locations && { locations: formatted.locations }),
       ...(formatted.path && { path: formatted.path }),
-      extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR },
+      extensions: { code },
     };
   };
 }
