@@ -1,7 +1,7 @@
 import { BadUserInputError } from '../../errors/gateway-error';
 import type { SystemStatus } from '../../systems/system-status';
 import { SourceError } from '../http/source-error';
-import { publicBaseUrl } from '../public-base-url';
+import { describeSource } from '../describe-source';
 import type { CallOptions, ChangedPage, ConsentWrite, LookupKey, SourceAdapter, SourceRecord } from '../source-adapter';
 import { MailchimpClient, type MailchimpClientOptions } from './mailchimp-client';
 import { defaultMailchimpFieldMap, type MailchimpFieldMap, type MailchimpMember } from './mailchimp-member';
@@ -129,13 +129,7 @@ export class MailchimpAdapter implements SourceAdapter {
   }
 
   describe(): SystemStatus {
-    return {
-      name: this.name,
-      dialect: this.dialect,
-      baseUrl: publicBaseUrl(this.client.baseUrl),
-      fields: this.providedFields,
-      health: this.client.healthSnapshot(),
-    };
+    return describeSource(this, this.client);
   }
 
   close(): Promise<void> {

@@ -1,7 +1,7 @@
 import { BadUserInputError } from '../../errors/gateway-error';
 import type { SystemStatus } from '../../systems/system-status';
 import { phoneVariants } from '../phone-variants';
-import { publicBaseUrl } from '../public-base-url';
+import { describeSource } from '../describe-source';
 import type {
   CallOptions,
   ChangedPage,
@@ -153,13 +153,7 @@ export class SalesforceAdapter implements SourceAdapter {
   }
 
   describe(): SystemStatus {
-    return {
-      name: this.name,
-      dialect: this.dialect,
-      baseUrl: publicBaseUrl(this.client.baseUrl),
-      fields: this.providedFields,
-      health: this.client.healthSnapshot(),
-    };
+    return describeSource(this, this.client);
   }
 
   close(): Promise<void> {

@@ -2,7 +2,7 @@ import { BadUserInputError } from '../../errors/gateway-error';
 import type { SystemStatus } from '../../systems/system-status';
 import { SourceError } from '../http/source-error';
 import { phoneVariants } from '../phone-variants';
-import { publicBaseUrl } from '../public-base-url';
+import { describeSource } from '../describe-source';
 import type { CallOptions, ChangedPage, ConsentWrite, LookupKey, SourceAdapter, SourceRecord } from '../source-adapter';
 import { ScimClient, type ScimClientOptions } from './scim-client';
 import { scimEquals } from './scim-filter';
@@ -120,13 +120,7 @@ export class ScimAdapter implements SourceAdapter {
   }
 
   describe(): SystemStatus {
-    return {
-      name: this.name,
-      dialect: this.dialect,
-      baseUrl: publicBaseUrl(this.client.baseUrl),
-      fields: this.providedFields,
-      health: this.client.healthSnapshot(),
-    };
+    return describeSource(this, this.client);
   }
 
   close(): Promise<void> {
