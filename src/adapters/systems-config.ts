@@ -29,6 +29,7 @@ const systemSchema = z
         apiVersion: z.string().regex(/^\d{2,3}\.\d$/, 'an API version such as 65.0').optional(),
         listId: z.string().min(1).optional(),
         crossReferenceSystem: z.string().min(1).optional(),
+        idBatchSize: wholeNumber(1, 200, 'ids per batched read').optional(),
         maxConnections: wholeNumber(1, 256, 'connections').optional(),
         timeouts: z.object({ connectMs: milliseconds, headersMs: milliseconds, bodyMs: milliseconds }).partial().strict().optional(),
         retry: z

@@ -19,12 +19,18 @@ export interface ScimAdapterOptions extends Omit<ScimClientOptions, 'system'> {
   lookupPageSize?: number;
   /** Attempts of a consent write that meets a newer version (412). @default 3 */
   writeAttempts?: number;
+  /** Ids per batched read (`id eq ... or ...`); 1 reads each id with its own GET. @default 50 */
+  idBatchSize?: number;
 }
 
 /**
  * The SCIM 2.0 adapter over Users (RFC 7643/7644).
  *
- * - fetchByIds: `GET /Users/{id}` per id (SCIM has no batch read; the pool bounds them).
+ * - fetchByIds: one id is `GET /Users/{id}`; more are read in batches with
+ *   `GET /Users?filter=id eq "a" or id eq "b" ...` (`or` is part of the filter grammar,
+ *   https://datatracker.ietf.org/doc/html/rfc7644#section-3.4.2.2), `idBatchSize` ids a
+ *   call to keep the URL short. A provider that cannot filter on `id` takes
+ *   `idBatchSize: 1`: one GET per id, bounded by the pool.
  * - findByKey: `GET /Users?filter=emails.value eq "..."` or `phoneNumbers.value eq "..."`,
  *   paging the ListResponse by its 1-based `startIndex` and `count`.
  * - changedSince pages the whole Users list by `startIndex`; the cursor is the next
@@ -47,18 +53,43 @@ export class ScimAdapter implements SourceAdapter {
   private readonly crossReferenceSystem?: string;
   private readonly lookupPageSize: number;
   private readonly writeAttempts: number;
+  private readonly idBatchSize: number;
 
-  constructor({ name, crossReferenceSystem, lookupPageSize = 100, writeAttempts = 3, ...clientOptions }: ScimAdapterOptions) {
+  constructor({ name, crossReferenceSystem, lookupPageSize = 100, writeAttempts = 3, idBatchSize = 50, ...clientOptions }: ScimAdapterOptions) {
     this.name = name;
     this.client = new ScimClient({ system: name, ...clientOptions });
     this.crossReferenceSystem = crossReferenceSystem;
     this.lookupPageSize = lookupPageSize;
     this.writeAttempts = writeAttempts;
+    this.idBatchSize = Math.max(1, idBatchSize);
   }
 
   async fetchByIds(ids: readonly string[], options: CallOptions = {}): Promise<(SourceRecord | null)[]> {
-    const users = await Promise.all(ids.map((id) => this.getUser(id, options)));
-    return users.map((user) => (user ? this.toRecord(user) : null));
+    const wanted = [...new Set(ids.filter((id) => id !== ''))];
+    const found = new Map<string, ScimUser>();
+    if (wanted.length === 1 || this.idBatchSize === 1) {
+      const users = await Promise.all(wanted.map((id) => this.getUser(id, options)));
+      users.forEach((user, index) => user && found.set(wanted[index]!, user));
+    } else {
+      const batches: string[][] = [];
+      for (let start = 0; start < wanted.length; start += this.idBatchSize) batches.push(wanted.slice(start, start + this.idBatchSize));
+      await Promise.all(
+        batches.map(async (batch) => {
+          const filter = batch.map((id) => scimEquals('id', id)).join(' or ');
+          for (let startIndex = 1; ; ) {
+            const page = await this.listUsers({ filter, startIndex, count: batch.length }, options);
+            const users = page.Resources ?? [];
+            for (const user of users) found.set(user.id, user);
+            startIndex += users.length;
+            if (users.length === 0 || startIndex > page.totalResults) break;
+          }
+        }),
+      );
+    }
+    return ids.map((id) => {
+      const user = found.get(id);
+      return user ? this.toRecord(user) : null;
+    });
   }
 
   async findByKey(key: LookupKey, options: CallOptions = {}): Promise<SourceRecord[]> {

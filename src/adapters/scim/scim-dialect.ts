@@ -6,7 +6,8 @@ import { ScimAdapter } from './scim-adapter';
 /**
  * `dialect: "scim"`: `baseUrl` is the SCIM root (`.../scim/v2`), credentials
  * `bearerToken`; `options.crossReferenceSystem` names the system whose ids the users'
- * `externalId` holds (the CRM that provisions them).
+ * `externalId` holds (the CRM that provisions them); `options.idBatchSize` (default 50)
+ * sets how many ids one filtered read asks for, 1 for a provider that cannot filter on `id`.
  */
 export const scimDialect: SourceDialect = Object.freeze<SourceDialect>({
   dialect: 'scim',
@@ -18,6 +19,7 @@ export const scimDialect: SourceDialect = Object.freeze<SourceDialect>({
       name: system.name,
       bearerToken: requireCredential(system, 'bearerToken'),
       crossReferenceSystem: system.options.crossReferenceSystem,
+      idBatchSize: system.options.idBatchSize,
     });
   },
 });

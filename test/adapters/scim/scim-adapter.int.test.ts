@@ -53,6 +53,28 @@ describe('ScimAdapter against the SCIM simulator', () => {
     expect(records[0]).toMatchObject({ system: 'idp', identity: { username: users[1]!.userName } });
   });
 
+  it('reads 120 users in three filtered list calls (`id eq ... or ...`, 50 a call), never one GET each', async () => {
+    simulator.resetCounters();
+    const ids = users.slice(0, 120).map((user) => user.id);
+    const records = await adapter.fetchByIds([...ids, 'no-such-user']);
+    expect(records.map((record) => record?.recordId ?? null)).toEqual([...ids, null]);
+    expect(simulator.requestCount('users.list')).toBe(3);
+    expect(simulator.requestCount('users.get')).toBe(0);
+  });
+
+  it('keeps an id with quotes inside the batch filter as data', async () => {
+    const records = await adapter.fetchByIds([users[1]!.id, 'x" or userName pr or id eq "y']);
+    expect(records.map((record) => record?.recordId ?? null)).toEqual([users[1]!.id, null]);
+  });
+
+  it('reads each id with its own GET when the provider cannot filter on id (idBatchSize 1)', async () => {
+    adapter = makeAdapter({ idBatchSize: 1 });
+    simulator.resetCounters();
+    await adapter.fetchByIds([users[1]!.id, users[2]!.id]);
+    expect(simulator.requestCount('users.get')).toBe(2);
+    expect(simulator.requestCount('users.list')).toBe(0);
+  });
+
   it('reads externalId as a cross-reference to the CRM', async () => {
     const provisioned = users.find((user) => user.externalId)!;
     const [record] = await adapter.fetchByIds([provisioned.id]);
