@@ -46,6 +46,11 @@ describe('loadSystemsConfig', () => {
       'SYSTEMS[0].options.breaker.consecutiveFailures is not valid; expected a whole number of failures from 1 to 1000.',
     ],
     [
+      'a SCIM batch size of 0',
+      { SYSTEMS: JSON.stringify([{ ...crm, options: { idBatchSize: 0 } }]), CRM_SECRET: 'x' },
+      'SYSTEMS[0].options.idBatchSize is not valid; expected a whole number of ids per batched read from 1 to 200.',
+    ],
+    [
       'an unset env: credential',
       { SYSTEMS: JSON.stringify([crm]) },
       'SYSTEMS[0].credentials.clientSecret reads the environment variable CRM_SECRET, which is not set.',
