@@ -1,5 +1,6 @@
 import type { Logger } from '../src/observability/logger';
 import type { Services } from '../src/services';
+import type { ProfileRequestLoaders } from '../src/profile/profile-service';
 
 /** What every resolver receives: the request's id and logger, and the services. */
 export interface GatewayContext {
@@ -7,4 +8,6 @@ export interface GatewayContext {
   requestId: string;
   logger: Logger;
   services: Services;
+  /** This request's batching loaders (one per source, plus profiles); never shared across requests. */
+  loaders: ProfileRequestLoaders;
 }

@@ -2,7 +2,6 @@ import type { CustomerLookup } from '../src/identity/identity-resolver';
 import type { CustomerProfile } from '../src/profile/customer-profile';
 import type { EngagementView } from '../src/adapters/source-adapter';
 import { profileView } from '../src/profile/profile-view';
-import { requestLoaders } from '../src/profile/request-loaders';
 import type { GatewayContext } from './context';
 
 /** A `Customer` parent: a loaded profile, or just an id (search results, mutations) whose profile loads on demand. */
@@ -11,7 +10,7 @@ type CustomerParent = CustomerProfile | { id: string };
 /** The parent's profile: itself when loaded, else through the request's batched loader. */
 async function profileOf(parent: CustomerParent, context: GatewayContext): Promise<CustomerProfile> {
   if ('sources' in parent) return parent;
-  const profile = await requestLoaders(context, context.services.profiles).profiles.load(parent.id);
+  const profile = await context.loaders.profiles.load(parent.id);
   if (!profile) throw new Error(`Customer ${parent.id} has no profile`); // ids come from the graph: cannot happen
   return profile;
 }
@@ -32,9 +31,9 @@ const view =
 export const customerResolvers = {
   Query: {
     customer: (_parent: unknown, { by }: { by: CustomerLookup }, context: GatewayContext) =>
-      context.services.profiles.customer(by, requestLoaders(context, context.services.profiles)),
+      context.services.profiles.customer(by, context.loaders),
     customers: (_parent: unknown, { ids }: { ids: string[] }, context: GatewayContext) =>
-      context.services.profiles.customers(ids, requestLoaders(context, context.services.profiles)),
+      context.services.profiles.customers(ids, context.loaders),
     searchCustomers: (_parent: unknown, args: { query: string; first: number; after?: string | null }, { services }: GatewayContext) =>
       services.customerSearch.search(args.query, args.first, args.after),
   },
@@ -52,6 +51,11 @@ export const customerResolvers = {
     provenance: field('provenance'),
     conflicts: field('conflicts'),
     sources: field('sources'),
+    /** Drift: this customer's source flags against the consent store (the store stays the answer). */
+    consentDrift: async (parent: CustomerParent, _args: unknown, context: GatewayContext) => {
+      const profile = await profileOf(parent, context);
+      return context.services.consent.consentDrift(profile.id, profile.sourceConsentFlags);
+    },
   },
   EngagementView: {
     lists: (engagement: EngagementView) => engagement.lists ?? [],

@@ -1,13 +1,8 @@
-import type { CustomerProfile } from '../src/profile/customer-profile';
 import type { SystemStatus } from '../src/systems/system-status';
 import type { GatewayContext } from './context';
 
-/** Drift: source consent flags compared with the consent store. */
+/** Drift per system: how many customers a source still disagrees with the store about (`Customer.consentDrift` is in customer.ts). */
 export const driftResolvers = {
-  Customer: {
-    consentDrift: (customer: CustomerProfile, _args: unknown, { services }: GatewayContext) =>
-      services.consent.consentDrift(customer.id, customer.sourceConsentFlags),
-  },
   System: {
     driftCount: (system: SystemStatus, _args: unknown, { services }: GatewayContext) => services.consent.driftCount(system.name),
   },

@@ -89,6 +89,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
         requestId: res.locals.requestId as string,
         logger: res.locals.logger as Logger,
         services,
+        loaders: services.profiles.createLoaders(),
       }),
     }),
   );

@@ -84,6 +84,16 @@ describe('consent drift: source flags compared with the store, over GraphQL', ()
     expect((await driftCounts()).salesforce).toBe(1);
   });
 
+  it('reports drift on a search result too, whose profile loads on demand', async () => {
+    const body = await gateway.graphql<{ searchCustomers: { edges: { node: { consentDrift: Drift[] } }[] } }>(
+      `query($q: String!) { searchCustomers(query: $q, first: 1) { edges { node { consentDrift { system recordId disagreements { channel purpose sourceStatus storeStatus } } } } } }`,
+      { q: contact.Email!.trim() },
+    );
+    expect(body.errors).toBeUndefined();
+    const drift = body.data!.searchCustomers.edges[0]!.node.consentDrift;
+    expect(emailMarketing(drift, 'salesforce')).toMatchObject({ sourceStatus: 'GRANTED', storeStatus: 'DENIED' });
+  });
+
   it('clears the drift once the store and the CRM agree again', async () => {
     const { id } = await read();
     await gateway.graphql(RECORD, { customerId: id, status: 'GRANTED', key: 'drift-grant' });
