@@ -1,9 +1,9 @@
 import type { Collection } from 'mongodb';
 import type { MongoStore } from '../store/mongo-store';
+import { findWhereIn } from '../store/batched-reads';
 import { collectionNames } from '../store/collections';
 import { isDuplicateKeyError } from '../store/duplicate-key';
 import {
-  eventIdOf,
   type ConsentEventDoc,
   type ConsentOutboxDoc,
   type ConsentStateDoc,
@@ -17,9 +17,6 @@ export interface PendingWriteDoc {
   startedAt: Date;
 }
 
-/** Point lookups in flight when reading a log on FerretDB. */
-const logReadConcurrency = 16;
-
 /** Ignores E11000 from a write whose only purpose is "make sure this exists". */
 async function ignoringDuplicates(write: Promise<unknown>): Promise<void> {
   try {
@@ -31,18 +28,11 @@ async function ignoringDuplicates(write: Promise<unknown>): Promise<void> {
 
 /**
  * Every read and write of the consent collections, and nothing else: the protocol
- * (what to write in which order) lives in {@link ConsentLogWriter}. Reads are shaped
- * for the server in use: on FerretDB v1 only an `_id` equality filter reaches SQLite,
- * so a log tail is read by lookups of `<customerId>#<seq>`; on MongoDB by one indexed
- * range query.
- *
- * Measured on FerretDB v1.24.2 (SQLite): even that `_id` filter does not use the `_id`
- * index (`explain` shows `SCAN`): the query compares `_ferretdb_sjson->'$._id'`
- * while the index is on `_ferretdb_sjson->"_id"`. It is a scan in SQLite, about 15 µs
- * a row, with no decoding in Go (about 10x cheaper than any other filter), and a hit
- * stops the scan early; a miss reads the whole collection. Unique indexes are still
- * enforced through the index on insert, so the writer lets an insert collide rather
- * than look first (ConsentLogWriter).
+ * (what to write in which order) lives in {@link ConsentLogWriter}. Every read is by
+ * `_id` or by equality on an indexed top-level field (`customerId`, `idempotencyKey`),
+ * the filters both MongoDB and the embedded store (FerretDB with the project's patch,
+ * DESIGN.md) serve from an index; a customer's log is read by `customerId` and its
+ * positions checked in code.
  */
 export class ConsentRepository {
   readonly events: Collection<ConsentEventDoc>;
@@ -63,35 +53,22 @@ export class ConsentRepository {
   }
 
   /**
-   * The state documents of many customers in ONE round trip: a single `find` whose
-   * first batch holds every match (batchSize = limit = the number of ids, so there is
-   * no getMore and no cursor left open). Only the consents are fetched.
+   * The state documents of many customers, only their consents: `_id $in` queries of at
+   * most 1,000 ids (see findWhereIn), each one round trip.
    */
-  async readStatesOnce(customerIds: readonly string[]): Promise<Pick<ConsentStateDoc, '_id' | 'consents'>[]> {
-    const ids = [...new Set(customerIds)];
-    if (ids.length === 0) return [];
-    return this.states
-      .find({ _id: { $in: ids } }, { projection: { _id: 1, consents: 1 }, batchSize: ids.length, limit: ids.length })
-      .toArray();
+  async readStates(customerIds: readonly string[]): Promise<Pick<ConsentStateDoc, '_id' | 'consents'>[]> {
+    return findWhereIn(this.states, '_id', customerIds, { projection: { _id: 1, consents: 1 } });
   }
 
   /** The events after `afterSeq` in `customerId`'s log, in order (stopping at a gap, which cannot exist). */
   async readTail(customerId: string, afterSeq: number): Promise<ConsentEventDoc[]> {
-    if ((await this.store.serverKind()) === 'mongodb') {
-      const found = await this.events.find({ customerId, seq: { $gt: afterSeq } }).sort({ seq: 1 }).toArray();
-      const dense: ConsentEventDoc[] = [];
-      for (const event of found) {
-        if (event.seq !== afterSeq + dense.length + 1) break;
-        dense.push(event);
-      }
-      return dense;
+    const found = await this.events.find({ customerId, seq: { $gt: afterSeq } }).sort({ seq: 1 }).toArray();
+    const dense: ConsentEventDoc[] = [];
+    for (const event of found) {
+      if (event.seq !== afterSeq + dense.length + 1) break;
+      dense.push(event);
     }
-    const tail: ConsentEventDoc[] = [];
-    for (;;) {
-      const next = await this.events.findOne({ _id: eventIdOf(customerId, afterSeq + tail.length + 1) });
-      if (!next) return tail;
-      tail.push(next);
-    }
+    return dense;
   }
 
   /**
@@ -127,17 +104,13 @@ export class ConsentRepository {
   }
 
   /**
-   * Writes a state unless the stored one is already at or past its `seq`. On MongoDB
-   * the condition is atomic; on FerretDB it is not (read-modify-write by `_id`), so an
-   * older state can land after a newer one: see ConsentLogWriter for why that is
-   * safe. A stored state at or past `seq` makes the upsert collide (E11000): fine.
+   * Writes a state unless the stored one is already at or past its `seq` (then the
+   * upsert collides, E11000: fine). On MongoDB the condition is atomic; on FerretDB it
+   * is not (read-modify-write by `_id`), so an older state can land after a newer one:
+   * see ConsentLogWriter for why that is safe.
    */
   async writeState(state: ConsentStateDoc): Promise<void> {
-    // FerretDB v1 pushes a filter down to SQLite only when it is `_id` alone; with the
-    // `seq` condition every write would scan the whole collection. The condition would
-    // not be atomic there anyway, so it is left out (the writer's invariants cover it).
-    const filter = (await this.store.serverKind()) === 'mongodb' ? { _id: state._id, seq: { $lt: state.seq } } : { _id: state._id };
-    await ignoringDuplicates(this.states.replaceOne(filter, state, { upsert: true }));
+    await ignoringDuplicates(this.states.replaceOne({ _id: state._id, seq: { $lt: state.seq } }, state, { upsert: true }));
   }
 
   /** Makes sure an event has its outbox row for each of `systems`; rows already there are left alone. */
@@ -174,25 +147,13 @@ export class ConsentRepository {
     }
   }
 
-  /**
-   * Events 1..`head` of a customer's log, in order. On MongoDB one indexed query; on
-   * FerretDB v1 a `customerId` filter would scan (and decode) the whole collection, so
-   * the positions are fetched by `_id`, {@link logReadConcurrency} at a time.
-   */
+  /** Events 1..`head` of a customer's log, in order: one indexed query. */
   async readLog(customerId: string, head: number): Promise<ConsentEventDoc[]> {
-    if ((await this.store.serverKind()) === 'mongodb') {
-      return this.events.find({ customerId, seq: { $lte: head } }).sort({ seq: 1 }).toArray();
-    }
-    const events: ConsentEventDoc[] = new Array(head);
-    let next = 1;
-    const worker = async () => {
-      for (let seq = next++; seq <= head; seq = next++) {
-        const event = await this.events.findOne({ _id: eventIdOf(customerId, seq) });
-        if (!event) throw new Error(`Consent log of a customer has a gap at seq ${seq}; the log must be dense.`);
-        events[seq - 1] = event;
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(logReadConcurrency, head) }, worker));
+    const events = await this.events.find({ customerId, seq: { $lte: head } }).sort({ seq: 1 }).toArray();
+    events.forEach((event, index) => {
+      if (event.seq !== index + 1) throw new Error(`Consent log of a customer has a gap at seq ${index + 1}; the log must be dense.`);
+    });
+    if (events.length !== head) throw new Error(`Consent log of a customer ends at seq ${events.length}, before ${head}; the log must be dense.`);
     return events;
   }
 

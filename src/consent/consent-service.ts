@@ -376,7 +376,7 @@ export class ConsentService {
         extensions: { field: 'contactPoint' },
       });
     }
-    const states = new Map((await this.repository.readStatesOnce(customerIds)).map((state) => [state._id, state]));
+    const states = new Map((await this.repository.readStates(customerIds)).map((state) => [state._id, state]));
     const now = this.now();
     return customerIds.map((customerId) => ({ customerId, ...eligibilityOf(states.get(customerId) ?? null, channel, purpose, point, now) }));
   }

@@ -119,17 +119,3 @@ export interface SyncCursorDoc {
   records: number;
   updatedAt: Date;
 }
-
-/**
- * One slot of a customer's membership list: a link id, or `cus:<id>` for a customer
- * merged into this one. Slots are claimed by unique insert (`<customerId>#0`, `#1`, ...)
- * and read by point reads until the first gap, because FerretDB v1 pushes only `_id`
- * equality down (a query on `customerId` is a scan). A slot can be stale (the record
- * was unlinked, a merge lost its race): readers keep only links whose customer's
- * survivor is the one asked for.
- */
-export interface MemberDoc {
-  _id: string;
-  customerId: string;
-  entry: string;
-}

@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { Collection } from 'mongodb';
 import { collectionNames } from '../store/collections';
 import { isDuplicateKeyError } from '../store/duplicate-key';
-import type { MongoStore, ServerKind } from '../store/mongo-store';
+import { findWhereIn, readByIds } from '../store/batched-reads';
+import type { MongoStore } from '../store/mongo-store';
 import { newCustomerId } from './customer-id';
-import { readByIds } from './read-by-ids';
 import type {
   Attribution,
   CandidateDoc,
@@ -13,7 +13,6 @@ import type {
   IdentityEventDoc,
   KeyDoc,
   LinkDoc,
-  MemberDoc,
   RedirectDoc,
   SearchDoc,
   SyncCursorDoc,
@@ -44,12 +43,9 @@ export class IdentityGraph {
   readonly search: Collection<SearchDoc>;
   readonly events: Collection<IdentityEventDoc>;
   readonly cursors: Collection<SyncCursorDoc>;
-  readonly members: Collection<MemberDoc>;
-  private readonly store: MongoStore;
   private readonly maxRedirectHops: number;
 
   constructor({ store, maxRedirectHops = 64 }: IdentityGraphOptions) {
-    this.store = store;
     this.maxRedirectHops = maxRedirectHops;
     this.customers = store.collection<CustomerDoc>(collectionNames.identityCustomers);
     this.redirects = store.collection<RedirectDoc>(collectionNames.identityRedirects);
@@ -60,12 +56,6 @@ export class IdentityGraph {
     this.search = store.collection<SearchDoc>(collectionNames.identitySearch);
     this.events = store.collection<IdentityEventDoc>(collectionNames.identityEvents);
     this.cursors = store.collection<SyncCursorDoc>(collectionNames.identitySyncCursors);
-    this.members = store.collection<MemberDoc>(collectionNames.identityMembers);
-  }
-
-  /** FerretDB or MongoDB (batched reads differ). */
-  serverKind(): Promise<ServerKind> {
-    return this.store.serverKind();
   }
 
   /** Creates a golden customer and answers its id. Nothing points at it until a link or key claim does. */
@@ -82,13 +72,12 @@ export class IdentityGraph {
 
   /** The surviving id of each given id (itself when never merged); ids need not exist. */
   async rootsOf(ids: readonly string[]): Promise<Map<string, string>> {
-    const kind = await this.serverKind();
     const roots = new Map<string, string>(ids.map((id) => [id, id]));
     let pending = [...new Set(ids)];
     for (let hop = 0; pending.length > 0; hop++) {
       if (hop > this.maxRedirectHops) throw new Error(`Identity graph redirect chain longer than ${this.maxRedirectHops} hops.`);
       const currents = [...new Set(pending.map((id) => roots.get(id)!))];
-      const found = await readByIds(this.redirects, currents, kind);
+      const found = await readByIds(this.redirects, currents);
       const next: string[] = [];
       for (const id of pending) {
         const redirect = found.get(roots.get(id)!);
@@ -127,9 +116,6 @@ export class IdentityGraph {
       const rootB = roots.get(b)!;
       if (rootA === rootB) return rootA;
       const [survivorId, loserId] = rootA < rootB ? [rootA, rootB] : [rootB, rootA];
-      // The survivor lists the loser before the redirect exists, so no reader can follow
-      // the redirect to a survivor that does not yet list the loser's records.
-      await this.addMember(survivorId, `${MERGED_PREFIX}${loserId}`);
       try {
         await this.redirects.insertOne({ _id: loserId, survivorId, ...attribution });
       } catch (error) {
@@ -148,7 +134,7 @@ export class IdentityGraph {
     const rootOfMember = new Map<string, string>(roots.map((root) => [root, root]));
     let frontier = [...new Set(roots)];
     for (let hop = 0; frontier.length > 0 && hop <= this.maxRedirectHops; hop++) {
-      const merged = await this.redirects.find({ survivorId: { $in: frontier } }, { projection: { _id: 1, survivorId: 1 } }).toArray();
+      const merged = await findWhereIn(this.redirects, 'survivorId', frontier, { projection: { _id: 1, survivorId: 1 } });
       frontier = [];
       for (const { _id, survivorId } of merged) {
         const root = rootOfMember.get(survivorId)!;
@@ -161,69 +147,14 @@ export class IdentityGraph {
     return members;
   }
 
-  /** The entries of a customer's membership slots, in slot order (point reads until the first gap). */
-  async memberEntries(customerId: string): Promise<string[]> {
-    const entries: string[] = [];
-    for (let slot = 0; slot < MAX_SLOTS; slot++) {
-      const doc = await this.members.findOne({ _id: `${customerId}#${slot}` });
-      if (!doc) break;
-      entries.push(doc.entry);
-    }
-    return entries;
-  }
-
-  /** Lists `entry` (a link id, or `cus:<id>` for a merged customer) under `customerId`; a no-op when listed. Call before the write it announces. */
-  async addMember(customerId: string, entry: string): Promise<void> {
-    const entries = await this.memberEntries(customerId);
-    if (entries.includes(entry)) return;
-    for (let slot = entries.length; slot < MAX_SLOTS; slot++) {
-      if (await this.claim(this.members, { _id: `${customerId}#${slot}`, customerId, entry })) return;
-      const taken = await this.members.findOne({ _id: `${customerId}#${slot}` });
-      if (taken?.entry === entry) return; // a concurrent call listed the same entry
-    }
-    throw new Error(`Customer ${customerId} has more than ${MAX_SLOTS} membership slots.`);
-  }
-
-  /**
-   * The links of each customer's whole cluster, keyed by the given (root) id. On MongoDB
-   * one indexed query for all; on FerretDB the membership slots for a few customers (point
-   * reads), one scan of the links for many (a scan costs about as much as ~50 point reads).
-   */
+  /** The links of each customer's whole cluster, keyed by the given (root) id: indexed queries on `survivorId` and `customerId`. */
   async linksOfCustomers(roots: readonly string[]): Promise<Map<string, LinkDoc[]>> {
-    if ((await this.serverKind()) === 'ferretdb' && roots.length <= SLOT_READ_LIMIT) return this.linksBySlots(roots);
-    return this.linksByQuery(roots);
-  }
-
-  private async linksBySlots(roots: readonly string[]): Promise<Map<string, LinkDoc[]>> {
-    const result = new Map<string, LinkDoc[]>();
-    for (const root of new Set(roots)) {
-      const linkIds = new Set<string>();
-      const queue = [root];
-      const seen = new Set(queue);
-      while (queue.length > 0) {
-        for (const entry of await this.memberEntries(queue.shift()!)) {
-          if (!entry.startsWith(MERGED_PREFIX)) linkIds.add(entry);
-          else if (!seen.has(entry.slice(MERGED_PREFIX.length))) {
-            seen.add(entry.slice(MERGED_PREFIX.length));
-            queue.push(entry.slice(MERGED_PREFIX.length));
-          }
-        }
-      }
-      const links = [...(await readByIds(this.links, [...linkIds], 'ferretdb')).values()];
-      const linkRoots = await this.rootsOf(links.map((link) => link.customerId));
-      result.set(root, links.filter((link) => linkRoots.get(link.customerId) === root).sort((x, y) => x._id.localeCompare(y._id)));
-    }
-    return new Map(roots.map((root) => [root, result.get(root)!]));
-  }
-
-  private async linksByQuery(roots: readonly string[]): Promise<Map<string, LinkDoc[]>> {
     const clusters = await this.clusterIds(roots);
     const rootOfMember = new Map<string, string>();
     for (const [root, ids] of clusters) for (const id of ids) rootOfMember.set(id, root);
     const result = new Map<string, LinkDoc[]>(roots.map((root) => [root, []]));
     if (rootOfMember.size === 0) return result;
-    const ids = [...rootOfMember.keys()];
-    const docs = await this.links.find({ customerId: ids.length === 1 ? ids[0]! : { $in: ids } }).toArray();
+    const docs = await findWhereIn(this.links, 'customerId', [...rootOfMember.keys()]);
     for (const doc of docs) result.get(rootOfMember.get(doc.customerId)!)!.push(doc);
     for (const list of result.values()) list.sort((x, y) => x._id.localeCompare(y._id));
     return result;
@@ -275,13 +206,6 @@ export class IdentityGraph {
     }
   }
 }
-
-/** A membership entry naming a customer merged into this one. */
-const MERGED_PREFIX = 'cus:';
-/** More slots than any person has records; a guard against a runaway loop. */
-const MAX_SLOTS = 10_000;
-/** Up to this many customers, FerretDB reads membership slots; beyond, one scan of the links. */
-const SLOT_READ_LIMIT = 8;
 
 /** The id of the candidate about two customers: both ids, sorted, so either order finds it. */
 export function candidateId(a: string, b: string): string {

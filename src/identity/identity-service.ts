@@ -134,7 +134,6 @@ export class IdentityService {
     }
     for (const [index, record] of records.entries()) {
       if (links[index]) continue;
-      await this.graph.addMember(survivor, refId(record));
       const won = await this.graph.claimLink({
         _id: refId(record),
         system: record.system,
@@ -176,7 +175,6 @@ export class IdentityService {
     const at = new Date();
     const attribution = { rule: 'manual', actor, reason, at };
     const split = await this.graph.createCustomer('manual');
-    await this.graph.addMember(split, linkId);
     await this.graph.links.updateOne({ _id: linkId }, { $set: { customerId: split, manual: true, ...attribution } });
     const keptKeys = new Set(members.filter((member) => member._id !== linkId).flatMap((member) => member.keys));
     const moved = link.keys.filter((key) => !keptKeys.has(key));

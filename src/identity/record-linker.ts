@@ -5,7 +5,7 @@ import { keyId, keysOfRecord, refId } from './identity-key';
 import type { IdentityKeyKind } from './identity-key';
 import { defaultMatchRules, validateMatchRules, type MatchRule } from './matching-rules';
 import type { NormalizePhoneOptions } from './normalize-phone';
-import { readByIds } from './read-by-ids';
+import { readByIds } from '../store/batched-reads';
 import { isDuplicateKeyError } from '../store/duplicate-key';
 import { nameSearchTokens } from './search-tokens';
 
@@ -86,9 +86,8 @@ export class RecordLinker {
     const at = new Date();
     const keys = this.keysOf(record);
     const linkId = refId(record);
-    const kind = await graph.serverKind();
     const existing = await graph.links.findOne({ _id: linkId });
-    const held = await readByIds(graph.keys, keys.map((key) => key.id), kind);
+    const held = await readByIds(graph.keys, keys.map((key) => key.id));
     const roots = await graph.rootsOf([...(existing ? [existing.customerId] : []), ...[...held.values()].map((doc) => doc.customerId)]);
     const keyIds = keys.map((key) => key.id);
 
@@ -106,7 +105,6 @@ export class RecordLinker {
         target = await graph.createCustomer(NEW_RECORD_RULE);
         createdCustomerId = target;
       }
-      await graph.addMember(target, linkId); // listed first: a link is never missing from its customer
       const won = await graph.claimLink({
         _id: linkId,
         system: record.system,

@@ -3,7 +3,7 @@ import type { SourceAdapter, SourceRecord } from '../adapters/source-adapter';
 import { BadUserInputError } from '../errors/gateway-error';
 import type { IdentityGraph } from '../identity/identity-graph';
 import type { CustomerLookup, IdentityResolver } from '../identity/identity-resolver';
-import { readByIds } from '../identity/read-by-ids';
+import { readByIds } from '../store/batched-reads';
 import type { NormalizePhoneOptions } from '../identity/normalize-phone';
 import type { CustomerProfile } from './customer-profile';
 import type { MergeConfig } from './merge-config';
@@ -68,7 +68,7 @@ export class ProfileService {
     if (ids.length > this.options.maxIds) throw new BadUserInputError(`\`ids\` holds ${ids.length} ids; ask for at most ${this.options.maxIds} at once.`);
     const { graph } = this.options;
     const roots = await graph.rootsOf(ids);
-    const existing = await readByIds(graph.customers, [...new Set(roots.values())], await graph.serverKind());
+    const existing = await readByIds(graph.customers, [...new Set(roots.values())], { projection: { _id: 1 } });
     return Promise.all(ids.map((id) => (existing.has(roots.get(id)!) ? loaders.profiles.load(roots.get(id)!) : null)));
   }
 

@@ -46,8 +46,6 @@ export const collectionNames = Object.freeze({
   identityEvents: 'identity_events',
   /** The backfill's cursor per source system, `_id` = system name. */
   identitySyncCursors: 'identity_sync_cursors',
-  /** Cluster membership slots, `_id` = `<customerId>#<n>` (claimed by unique insert, read by point reads). */
-  identityMembers: 'identity_members',
 
   // --- sources and sync (src/adapters, src/identity/backfill) -----------------
 } as const);

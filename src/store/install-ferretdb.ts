@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { promisify } from 'node:util';
-import { promises as fs, existsSync } from 'node:fs';
+import { promises as fs, existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
 const run = promisify(execFile);
@@ -8,6 +9,25 @@ const run = promisify(execFile);
 /** The exact FerretDB release the project is built and tested on. */
 export const FERRETDB_VERSION = 'v1.24.2';
 const FERRETDB_MODULE = 'github.com/FerretDB/FerretDB';
+
+/**
+ * The project's patch to FerretDB's SQLite backend (scripts/ferretdb/README.md): whole files
+ * laid over the v1.24.2 source. Each replaced file must be exactly v1.24.2's (its SHA-256
+ * here), so the patch never lands on another version's code by mistake; null marks an added file.
+ */
+const patchDir = path.resolve(__dirname, '..', '..', 'scripts', 'ferretdb', 'overlay');
+const patchedFiles: Readonly<Record<string, string | null>> = Object.freeze({
+  'internal/backends/sqlite/collection.go': '7b65c249d047b4ec47d1e6833e945ac7d2613ab2ca3032c64ee526311bd04177',
+  'internal/backends/sqlite/metadata/metadata.go': '2a831ed534120b6adf5c819fbfc002894efe54ee03490d8526b977653e73c527',
+  'internal/backends/sqlite/pushdown.go': null,
+  'internal/backends/sqlite/pushdown_test.go': null,
+});
+
+/**
+ * The build's name: the release plus a digest of the patch, so that a cached build of an
+ * older patch (or of the unpatched release) is never reused.
+ */
+export const FERRETDB_BUILD = `ferretdb-${FERRETDB_VERSION}-indexed-${patchDigest()}`;
 
 /** Options of {@link installFerretdb}. */
 export interface InstallFerretdbOptions {
@@ -29,10 +49,11 @@ export const defaultToolsDir = path.resolve(__dirname, '..', '..', '.tools');
  * start, and the install asks the proxy for the module's version list (to check
  * deprecations), which some proxies refuse. So: download exactly v1.24.2, copy its
  * source into the tools folder, write the version file FerretDB's release task
- * would write, and build there. Same source, same go.sum.
+ * would write, lay the project's patch over it (no `patch` or `git` needed), and build
+ * there. Same go.sum.
  */
 export async function installFerretdb({ toolsDir = defaultToolsDir, log = () => {} }: InstallFerretdbOptions = {}): Promise<string> {
-  const binary = path.join(toolsDir, 'bin', `ferretdb-${FERRETDB_VERSION}`);
+  const binary = path.join(toolsDir, 'bin', FERRETDB_BUILD);
   if (existsSync(binary)) return binary;
 
   const lock = path.join(toolsDir, 'ferretdb-install.lock');
@@ -40,16 +61,17 @@ export async function installFerretdb({ toolsDir = defaultToolsDir, log = () => 
   await acquireLock(lock, log);
   try {
     if (existsSync(binary)) return binary; // another process built it while we waited
-    log(`Building FerretDB ${FERRETDB_VERSION} with ${await goVersion()} (once, about two minutes)...`);
+    log(`Building FerretDB ${FERRETDB_VERSION} with the project's index patch, with ${await goVersion()} (once, about two minutes)...`);
     const { stdout } = await run('go', ['mod', 'download', '-json', `${FERRETDB_MODULE}@${FERRETDB_VERSION}`], {
       maxBuffer: 1 << 20,
     });
     const moduleDir = (JSON.parse(stdout) as { Dir: string }).Dir;
-    const sourceDir = path.join(toolsDir, 'src', `ferretdb-${FERRETDB_VERSION}`);
+    const sourceDir = ferretdbSourceDir(toolsDir);
     await fs.rm(sourceDir, { recursive: true, force: true });
     await fs.cp(moduleDir, sourceDir, { recursive: true });
     await makeWritable(sourceDir);
     await fs.writeFile(path.join(sourceDir, 'build', 'version', 'version.txt'), `${FERRETDB_VERSION}\n`);
+    await applyPatch(sourceDir);
 
     const partial = `${binary}.partial`;
     await fs.mkdir(path.dirname(binary), { recursive: true });
@@ -59,11 +81,55 @@ export async function installFerretdb({ toolsDir = defaultToolsDir, log = () => 
       env: { ...process.env, CGO_ENABLED: '0' },
     });
     await fs.rename(partial, binary); // atomic: a crash never leaves half a binary under the real name
-    log(`FerretDB ${FERRETDB_VERSION} installed at ${binary}`);
+    await removeOtherBuilds(path.dirname(binary), path.basename(binary));
+    log(`FerretDB ${FERRETDB_VERSION} (patched) installed at ${binary}`);
     return binary;
   } finally {
     await fs.rm(lock, { recursive: true, force: true });
   }
+}
+
+/** Where the patched source of the build is kept (FerretDB's own tests run there, `npm run ferretdb:test`). */
+export function ferretdbSourceDir(toolsDir = defaultToolsDir): string {
+  return path.join(toolsDir, 'src', FERRETDB_BUILD);
+}
+
+/** Lays the patch's files over the release source, after checking each replaced file is v1.24.2's. */
+async function applyPatch(sourceDir: string): Promise<void> {
+  for (const [file, originalSha256] of Object.entries(patchedFiles)) {
+    const target = path.join(sourceDir, file);
+    if (originalSha256 !== null) {
+      const actual = sha256(await fs.readFile(target));
+      if (actual !== originalSha256) {
+        throw new Error(`FerretDB source file ${file} is not v1.24.2's (sha256 ${actual}); the index patch does not apply.`);
+      }
+    } else if (existsSync(target)) {
+      throw new Error(`FerretDB source already has ${file}; the index patch does not apply.`);
+    }
+    await fs.copyFile(path.join(patchDir, file), target);
+  }
+}
+
+/** Deletes the binaries and sources of older builds (the unpatched release, older patches). */
+async function removeOtherBuilds(binDir: string, keep: string): Promise<void> {
+  for (const dir of [binDir, path.join(binDir, '..', 'src')]) {
+    for (const name of await fs.readdir(dir).catch(() => [] as string[])) {
+      if (name.startsWith('ferretdb-') && name !== keep && !name.endsWith('.partial')) {
+        await fs.rm(path.join(dir, name), { recursive: true, force: true });
+      }
+    }
+  }
+}
+
+/** Eight hex digits that change whenever a patch file does. */
+function patchDigest(): string {
+  const hash = createHash('sha256');
+  for (const file of Object.keys(patchedFiles).sort()) hash.update(file).update(readFileSync(path.join(patchDir, file)));
+  return hash.digest('hex').slice(0, 8);
+}
+
+function sha256(data: Buffer): string {
+  return createHash('sha256').update(data).digest('hex');
 }
 
 async function goVersion(): Promise<string> {

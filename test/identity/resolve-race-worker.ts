@@ -18,7 +18,7 @@ async function main(): Promise<void> {
   const rounds = Number(env.ROUNDS);
   const startAt = Number(env.START_AT);
   const interval = Number(env.INTERVAL_MS);
-  await graph.serverKind(); // connect before the first round, not during it
+  await store.ping(); // connect before the first round, not during it
   const results: string[] = [];
   for (let round = 0; round < rounds; round++) {
     const wait = startAt + round * interval - Date.now();
