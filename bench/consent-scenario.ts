@@ -6,7 +6,11 @@ import { ConsentService } from '../src/consent/consent-service';
 import { consentKey, eventIdOf, type ConsentEventDoc, type ConsentStateDoc } from '../src/consent/consent-model';
 import { emptyConsentState, foldConsentEvents } from '../src/consent/fold-consent-events';
 import type { ConsentChangeInput } from '../src/consent/consent-inputs';
-import { fmt, throughput, timeRuns } from './measure';
+import { findWhereIn } from '../src/store/batched-reads';
+import { fmt, throughput, timeInTurns, timeRuns, type Timing } from './measure';
+
+/** A part of the consent scenario. */
+export type ConsentBenchPart = 'primitives' | 'eligibility' | 'writes';
 
 /** Options of {@link runConsentScenario}. */
 export interface ConsentScenarioOptions {
@@ -15,8 +19,8 @@ export interface ConsentScenarioOptions {
   customers?: number;
   /** Where progress and results go. @default stdout */
   print?: (line: string) => void;
-  /** Which parts to run. @default ['eligibility', 'writes'] */
-  parts?: readonly ('eligibility' | 'writes')[];
+  /** Which parts to run. @default ['primitives', 'eligibility', 'writes'] */
+  parts?: readonly ConsentBenchPart[];
 }
 
 const seedVersion = 'consent-seed-v1';
@@ -101,7 +105,7 @@ export async function runConsentScenario({
   store,
   customers = 100_000,
   print = (line) => process.stdout.write(`${line}\n`),
-  parts = ['eligibility', 'writes'],
+  parts = ['primitives', 'eligibility', 'writes'],
 }: ConsentScenarioOptions): Promise<void> {
   await store.ensureIndexes();
   await seed(store, customers, print);
@@ -112,8 +116,34 @@ export async function runConsentScenario({
   const kind = await store.serverKind();
   print(`\nconsent scenario on ${kind}, ${customers} customers`);
 
+  if (parts.includes('primitives')) await primitivesPart(store, customers, print);
   if (parts.includes('eligibility')) await eligibilityPart(consent, states, pickIds, print);
   if (parts.includes('writes')) await writesPart(store, consent, customers, random, print);
+}
+
+/**
+ * The store operations the hot paths are made of, on the seeded collections: what the
+ * embedded store's index patch changes (scripts/ferretdb/README.md). Run against an
+ * unpatched FerretDB (MONGODB_URI) for the figures without it.
+ */
+async function primitivesPart(store: MongoStore, customers: number, print: (line: string) => void): Promise<void> {
+  const states = store.collection<ConsentStateDoc>(collectionNames.consentState);
+  const events = store.collection<ConsentEventDoc>(collectionNames.consentEvents);
+  const random = seeded(3);
+  const anyone = () => customerId(Math.floor(random() * customers));
+  const runs = Number(process.env.BENCH_PRIMITIVE_RUNS ?? 20);
+  print(`\n-- store primitives on ${customers} customers, ${customers * 2}+ events (ms)`);
+  print('   what                                               runs       p50       p99');
+  const line = (what: string, timing: { runs: number; p50: number; p99: number }) =>
+    print(`   ${what.padEnd(48)} ${String(timing.runs).padStart(6)} ${fmt(timing.p50, 2)} ${fmt(timing.p99, 2)}`);
+  line('findOne({_id}) of a state', await timeRuns(runs, () => states.findOne({ _id: anyone() })));
+  line("updateOne({_id}) of a state", await timeRuns(runs, () => states.updateOne({ _id: anyone() }, { $set: { touchedAt: new Date() } })));
+  line("a customer's events after a seq, by customerId", await timeRuns(runs, () => events.find({ customerId: anyone(), seq: { $gt: 1 } }).sort({ seq: 1 }).toArray()));
+  line('an event by idempotencyKey', await timeRuns(runs, () => events.findOne({ idempotencyKey: `seed-${anyone()}-1` })));
+  for (const size of [1000, 10_000]) {
+    const ids = Array.from({ length: size }, anyone);
+    line(`find({_id: {$in}}) of ${size} states, one query`, await timeRuns(Math.max(2, runs / 10), () => states.find({ _id: { $in: ids } }, { batchSize: size }).toArray()));
+  }
 }
 
 async function eligibilityPart(
@@ -122,28 +152,21 @@ async function eligibilityPart(
   pickIds: (count: number) => string[],
   print: (line: string) => void,
 ): Promise<void> {
-  print('\n-- contactEligibility vs plain find({_id: {$in}}) of the same state documents (ms per batch)');
+  print('\n-- contactEligibility vs the plainest read of the same state documents: by _id, in $in batches of 1,000 (ms per request)');
   print('   ids        what                              runs       p50       p99   ratio(p50)');
-  for (const [size, runs] of [[1000, 3], [10_000, 3]] as const) {
+  for (const [size, runs] of [[1000, 5], [10_000, 5]] as const) {
     const ids = pickIds(size);
-    const plain = await timeRuns(runs, () => states.find({ _id: { $in: ids } }, { batchSize: size, limit: size }).toArray());
-    const eligibility = await timeRuns(runs, () => consent.contactEligibility(ids, 'EMAIL', 'MARKETING'));
-    print(`${String(size).padStart(6)}     plain find $in                   ${String(plain.runs).padStart(6)} ${fmt(plain.p50)} ${fmt(plain.p99)}`);
+    const [plain, eligibility] = (await timeInTurns(runs, [
+      () => findWhereIn(states, '_id', ids, { projection: { _id: 1, consents: 1 } }),
+      () => consent.contactEligibility(ids, 'EMAIL', 'MARKETING'),
+    ])) as [Timing, Timing];
+    print(`${String(size).padStart(6)}     plain find by _id in batches     ${String(plain.runs).padStart(6)} ${fmt(plain.p50)} ${fmt(plain.p99)}`);
     print(`${String(size).padStart(6)}     contactEligibility               ${String(eligibility.runs).padStart(6)} ${fmt(eligibility.p50)} ${fmt(eligibility.p99)} ${fmt(eligibility.p50 / plain.p50, 2)}x`);
   }
 }
 
 async function writesPart(store: MongoStore, consent: ConsentService, customers: number, random: () => number, print: (line: string) => void): Promise<void> {
-  // One in flight by default: on FerretDB v1 with 100,000 states, 8 consent writes in flight
-  // queue on SQLite's write lock (each update scans inside its transaction) past FerretDB's
-  // 10 s busy_timeout and fail with SQLITE_BUSY.
-  const inFlight = Number(process.env.BENCH_WRITES_IN_FLIGHT ?? 1);
-  print(`\n-- writes per second, ${inFlight} in flight (each consent write: write mark, event, 2 outbox rows, state)`);
-  // Few consent writes: on FerretDB v1 each one scans (see ConsentRepository), so they take seconds at this size.
-  const writes = Number(process.env.BENCH_CONSENT_WRITES ?? 40);
-  await store.db.collection('bench_plain_inserts').drop().catch(() => undefined);
-  const scratch = await store.db.createCollection('bench_plain_inserts'); // not implicitly, by 8 inserts at once
-  const plainRate = await throughput(400, inFlight, (i) => scratch.insertOne({ _id: randomUUID() as never, customerId: customerId(i), at: new Date() } as never));
+  const writes = Number(process.env.BENCH_CONSENT_WRITES ?? 400);
   const change = (i: number): ConsentChangeInput => ({
     customerId: customerId(Math.floor(random() * customers)),
     channel: channels[i % channels.length]!,
@@ -155,19 +178,25 @@ async function writesPart(store: MongoStore, consent: ConsentService, customers:
     method: 'API',
     idempotencyKey: randomUUID(),
   });
-  print('   what                                              writes/s   ratio');
-  print(`   plain insertOne                                  ${fmt(plainRate)}`);
-  const consentRate = await throughput(writes, inFlight, async (i) => {
-    const [result] = await consent.recordConsent([change(i)]);
-    if (result!.error) throw new Error(result!.error.message);
-  });
-  print(`   recordConsent, one change per request            ${fmt(consentRate)} ${fmt(consentRate / plainRate, 3)}x`);
+  print(`\n-- consent writes vs plain inserts (each consent write: write mark, event, 2 outbox rows, state; ${writes} writes)`);
+  print('   writers  what                                   writes/s    p50 ms    p99 ms   ratio(rate)  ratio(p99)');
+  for (const writers of [1, 8]) {
+    await store.db.collection('bench_plain_inserts').drop().catch(() => undefined);
+    const scratch = await store.db.createCollection('bench_plain_inserts'); // not implicitly, by 8 inserts at once
+    const plain = await throughput(writes, writers, (i) => scratch.insertOne({ _id: randomUUID() as never, customerId: customerId(i), at: new Date() } as never));
+    const written = await throughput(writes, writers, async (i) => {
+      const [result] = await consent.recordConsent([change(i)]);
+      if (result!.error) throw new Error(result!.error.message);
+    });
+    print(`${String(writers).padStart(9)}  plain insertOne                       ${fmt(plain.rate)} ${fmt(plain.p50, 2)} ${fmt(plain.p99, 2)}`);
+    print(`${String(writers).padStart(9)}  recordConsent, one change a request   ${fmt(written.rate)} ${fmt(written.p50, 2)} ${fmt(written.p99, 2)} ${fmt(written.rate / plain.rate, 3)}x  ${fmt(written.p99 / plain.p99, 2)}x`);
+    await scratch.drop();
+  }
   // An import for one person: the customer's changes go in as one ordered batch insert.
   const oneCustomer = customerId(Math.floor(random() * customers));
-  const batchRate = (await throughput(1, 1, async () => {
-    const results = await consent.recordConsent(Array.from({ length: writes }, (_, i) => ({ ...change(i), customerId: oneCustomer })));
+  const batch = await throughput(1, 1, async () => {
+    const results = await consent.recordConsent(Array.from({ length: 40 }, (_, i) => ({ ...change(i), customerId: oneCustomer })));
     if (results.some((result) => result.error)) throw new Error('batch write failed');
-  })) * writes;
-  print(`   recordConsent, ${String(writes).padStart(3)} changes of one customer      ${fmt(batchRate)} ${fmt(batchRate / plainRate, 3)}x`);
-  await scratch.drop();
+  });
+  print(`        1  recordConsent, 40 changes of one customer ${fmt(batch.rate * 40)} changes/s`);
 }

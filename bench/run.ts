@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { MongoStore } from '../src/store/mongo-store';
 import { startEmbeddedFerretdb, type EmbeddedFerretdb } from '../src/store/embedded-ferretdb';
-import { runConsentScenario } from './consent-scenario';
+import { runConsentScenario, type ConsentBenchPart } from './consent-scenario';
+import { runGraphBuildScenario } from './graph-build-scenario';
 import { runProfileScenario } from './profile-scenario';
 
 /**
@@ -22,13 +23,17 @@ async function main(): Promise<void> {
   const store = new MongoStore({ uri, dbName: process.env.BENCH_DB ?? 'bench_consent', serverSelectionTimeoutMS: 30_000 });
   // The profile scenario (issue 5) keeps its identity graph in a database of its own.
   const profileStore = new MongoStore({ uri, dbName: 'bench_profile', serverSelectionTimeoutMS: 30_000 });
-  const only = process.env.BENCH_SCENARIO; // consent | profile | unset: both
+  const only = process.env.BENCH_SCENARIO; // consent | profile | graph | unset: all
   try {
-    if (only !== 'profile') {
-      const parts = (process.env.BENCH_CONSENT_PARTS ?? 'eligibility,writes').split(',') as ('eligibility' | 'writes')[];
+    if (only === undefined || only === 'consent') {
+      const parts = (process.env.BENCH_CONSENT_PARTS ?? 'primitives,eligibility,writes').split(',') as ConsentBenchPart[];
       await runConsentScenario({ store, customers: Number(process.env.BENCH_CUSTOMERS ?? 100_000), parts });
     }
-    if (only !== 'consent') await runProfileScenario({ store: profileStore, people: Number(process.env.BENCH_PEOPLE ?? 1000) });
+    if (only === undefined || only === 'profile') await runProfileScenario({ store: profileStore, people: Number(process.env.BENCH_PEOPLE ?? 1000) });
+    if (only === undefined || only === 'graph') {
+      const sizes = (process.env.BENCH_GRAPH_SIZES ?? '1000,10000').split(',').map(Number);
+      await runGraphBuildScenario({ openStore: async (dbName) => new MongoStore({ uri: uri!, dbName, serverSelectionTimeoutMS: 30_000 }), sizes });
+    }
   } finally {
     await profileStore.close();
     await store.close();

@@ -88,9 +88,14 @@ export class ConsentLogWriter {
    */
   async appendMany(customerId: string, changes: readonly ValidChange[]): Promise<(AppendResult | GatewayError)[]> {
     const keys = changes.map((change) => change.idempotencyKey ?? `auto:${randomUUID()}`);
-    const marks = await this.repository.markWritesStarted(customerId, keys, this.now());
+    // The mark and the first read of the state are independent: one round trip for both.
+    const [marks, storedState] = await Promise.all([
+      this.repository.markWritesStarted(customerId, keys, this.now()),
+      this.repository.readState(customerId),
+    ]);
     const results: (AppendResult | GatewayError)[] = new Array(changes.length);
     let next = 0;
+    let latest: ConsentStateDoc | null = null;
     for (let attempt = 0; next < changes.length; ) {
       if (attempt >= this.maxAttempts) {
         throw new ConflictError(
@@ -100,10 +105,7 @@ export class ConsentLogWriter {
       // Optimistic first attempt: the stored state's next position. If the state is behind
       // the log that position is taken and the insert collides, so the unique index does
       // the tail check; only then is the tail read (a scan on FerretDB v1, see readTail).
-      const state =
-        attempt === 0 && next === 0
-          ? ((await this.repository.readState(customerId)) ?? emptyConsentState(customerId))
-          : await this.catchUp(customerId);
+      const state = attempt === 0 && next === 0 ? (storedState ?? emptyConsentState(customerId)) : await this.catchUp(customerId);
       const events: ConsentEventDoc[] = [];
       let working = state;
       for (let i = next; i < changes.length; i++) {
@@ -115,7 +117,7 @@ export class ConsentLogWriter {
       if (inserted > 0) {
         const appended = events.slice(0, inserted);
         for (const event of appended) await this.afterEventAppended?.(event);
-        await this.project(state, appended);
+        latest = await this.projectStep(state, appended);
         appended.forEach((event, i) => (results[next + i] = { event, replayed: false }));
         next += inserted;
       }
@@ -136,7 +138,9 @@ export class ConsentLogWriter {
       }
     }
     // Only completed writes clear their marks: a failed or killed one leaves them for the sweeper.
-    await this.repository.markWritesDone(marks);
+    // Our events are folded and queued already, so the clearing need not wait for the final
+    // look at the log (which folds any later writer's events, covered by that writer's marks).
+    await Promise.all([this.repository.markWritesDone(marks), latest ? this.project(latest, []) : null]);
     return results;
   }
 
@@ -156,17 +160,19 @@ export class ConsentLogWriter {
 
   /** Steps 2 and 3 for `events` (which continue `base`), then again for anything appended meanwhile. */
   private async project(base: ConsentStateDoc, events: ConsentEventDoc[]): Promise<ConsentStateDoc> {
-    let state = base;
-    let pending = events;
-    while (pending.length > 0) {
-      for (const event of pending) {
-        const systems = this.connectedSystems().filter((system) => system !== event.source.system);
-        await this.repository.ensureOutboxRows(event, systems, this.now());
-      }
-      state = foldConsentEvents(state, pending);
-      await this.repository.writeState(state);
-      pending = await this.repository.readTail(state._id, state.seq);
+    let state = events.length > 0 ? await this.projectStep(base, events) : base;
+    for (let tail = await this.repository.readTail(state._id, state.seq); tail.length > 0; tail = await this.repository.readTail(state._id, state.seq)) {
+      state = await this.projectStep(state, tail);
     }
+    return state;
+  }
+
+  /** Steps 2 and 3 for `events`, which continue `base`: their outbox rows, then the folded state. */
+  private async projectStep(base: ConsentStateDoc, events: readonly ConsentEventDoc[]): Promise<ConsentStateDoc> {
+    const systems = this.connectedSystems();
+    await this.repository.ensureOutboxRows(events, (event) => systems.filter((system) => system !== event.source.system), this.now());
+    const state = foldConsentEvents(base, [...events]);
+    await this.repository.writeState(state);
     return state;
   }
 

@@ -113,17 +113,19 @@ export class ConsentRepository {
     await ignoringDuplicates(this.states.replaceOne({ _id: state._id, seq: { $lt: state.seq } }, state, { upsert: true }));
   }
 
-  /** Makes sure an event has its outbox row for each of `systems`; rows already there are left alone. */
-  async ensureOutboxRows(event: ConsentEventDoc, systems: readonly string[], now: Date): Promise<void> {
-    if (systems.length === 0) return;
-    const rows: ConsentOutboxDoc[] = systems.map((system) => ({
-      _id: `${event._id}>${system}`,
-      eventId: event._id,
-      customerId: event.customerId,
-      system,
-      createdAt: now,
-      status: 'PENDING',
-    }));
+  /** Makes sure each event has its outbox row for each of its target systems (one insert); rows already there are left alone. */
+  async ensureOutboxRows(events: readonly ConsentEventDoc[], targetsOf: (event: ConsentEventDoc) => readonly string[], now: Date): Promise<void> {
+    const rows: ConsentOutboxDoc[] = events.flatMap((event) =>
+      targetsOf(event).map((system) => ({
+        _id: `${event._id}>${system}`,
+        eventId: event._id,
+        customerId: event.customerId,
+        system,
+        createdAt: now,
+        status: 'PENDING' as const,
+      })),
+    );
+    if (rows.length === 0) return;
     await ignoringDuplicates(this.outbox.insertMany(rows, { ordered: false }));
   }
 

@@ -59,7 +59,7 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRep
         pageSize,
         signal: AbortSignal.timeout(pageTimeoutMs),
       });
-      const outcomes = await resolver.resolveRecords(page.records);
+      const outcomes = await resolver.resolvePage(page.records);
       report.customersCreated += outcomes.filter((outcome) => outcome.createdCustomerId).length;
       report.candidatesRecorded += outcomes.reduce((sum, outcome) => sum + outcome.candidatesRecorded, 0);
       entry.records += page.records.length;

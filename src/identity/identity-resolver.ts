@@ -6,6 +6,7 @@ import { keyId, refId } from './identity-key';
 import { normalizeEmail } from './normalize-email';
 import { normalizePhone, type NormalizePhoneOptions } from './normalize-phone';
 import type { LinkOutcome, RecordLinker } from './record-linker';
+import { BulkLinker } from './bulk-linker';
 
 /** How a customer is asked for: exactly one of these. */
 export interface CustomerLookup {
@@ -44,6 +45,7 @@ export class IdentityResolver {
   private readonly phone: NormalizePhoneOptions;
   private readonly concurrency: number;
   private readonly lookupTimeoutMs: number;
+  private readonly bulk: BulkLinker;
 
   constructor({ graph, linker, onCustomersCreated, phone = {}, concurrency = 4, lookupTimeoutMs = 3000 }: IdentityResolverOptions) {
     this.graph = graph;
@@ -52,6 +54,7 @@ export class IdentityResolver {
     this.phone = phone;
     this.concurrency = concurrency;
     this.lookupTimeoutMs = lookupTimeoutMs;
+    this.bulk = new BulkLinker(graph, linker);
   }
 
   /**
@@ -60,8 +63,27 @@ export class IdentityResolver {
    * without a race); unrelated groups run concurrently.
    */
   async resolveRecords(records: readonly SourceRecord[]): Promise<LinkOutcome[]> {
+    return this.linkGroups(records, this.groupsOf(records), new Map());
+  }
+
+  /**
+   * The same for a whole page of a source (the backfill): the groups that are new or
+   * unchanged are linked in a few batched reads and writes ({@link BulkLinker}), the
+   * others record by record.
+   */
+  async resolvePage(records: readonly SourceRecord[]): Promise<LinkOutcome[]> {
+    const { outcomes, remaining } = await this.bulk.linkGroups(records, this.groupsOf(records));
+    return this.linkGroups(records, remaining, outcomes);
+  }
+
+  private groupsOf(records: readonly SourceRecord[]): number[][] {
+    return groupRelated(records, (record) => this.linker.keysOf(record).map((key) => key.id));
+  }
+
+  /** Links the groups record by record (beside outcomes already known), then reports the customers created. */
+  private async linkGroups(records: readonly SourceRecord[], groups: readonly number[][], known: ReadonlyMap<number, LinkOutcome>): Promise<LinkOutcome[]> {
     const outcomes = new Array<LinkOutcome>(records.length);
-    const groups = groupRelated(records, (record) => this.linker.keysOf(record).map((key) => key.id));
+    for (const [index, outcome] of known) outcomes[index] = outcome;
     let next = 0;
     const worker = async () => {
       while (next < groups.length) {

@@ -39,7 +39,7 @@ interface RuledKey {
 }
 
 /** The rule name for a record that matched nothing and starts a customer of its own. */
-const NEW_RECORD_RULE = 'new-record';
+export const NEW_RECORD_RULE = 'new-record';
 
 /**
  * Links one source record into the identity graph, safely alongside other processes
