@@ -1,4 +1,4 @@
-import { MongoClient, type Collection, type Db, type Document } from 'mongodb';
+import { MongoClient, MongoNotConnectedError, type Collection, type Db, type Document } from 'mongodb';
 import { indexDefinitions, type CollectionName } from './collections';
 
 /** Which server the store talks to; some reads are batched differently on each. */
@@ -26,6 +26,7 @@ export class MongoStore {
   readonly db: Db;
   private kind: ServerKind | undefined;
   private indexesReady = false;
+  private closed = false;
 
   constructor({ uri, dbName = 'gateway', onCommand, serverSelectionTimeoutMS = 5000 }: MongoStoreOptions) {
     this.client = new MongoClient(uri, {
@@ -45,8 +46,21 @@ export class MongoStore {
     return this.db.collection<T>(name);
   }
 
+  /**
+   * Connects, or reconnects after a failed first connection. The driver (7.x) closes the
+   * topology a failed `connect` created but keeps it, so every later operation answers
+   * "Topology is closed" even once the server is up; only an explicit `connect` replaces
+   * it. Cheap when connected. Readiness and start-up call it on every attempt, so the
+   * gateway is ready as soon as the store answers, however late.
+   */
+  async connect(): Promise<void> {
+    if (this.closed) throw new MongoNotConnectedError('The store was closed (the gateway is shutting down).');
+    await this.client.connect();
+  }
+
   /** Creates every registered index; safe to run at every start and from many processes. */
   async ensureIndexes(): Promise<void> {
+    await this.connect();
     const byCollection = new Map<CollectionName, typeof indexDefinitions[number][]>();
     for (const definition of indexDefinitions) {
       byCollection.set(definition.collection, [...(byCollection.get(definition.collection) ?? []), definition]);
@@ -71,6 +85,7 @@ export class MongoStore {
 
   /** Resolves when the server answers a ping within the driver's selection timeout. */
   async ping(): Promise<void> {
+    await this.connect();
     await this.db.command({ ping: 1 });
   }
 
@@ -85,6 +100,7 @@ export class MongoStore {
 
   /** Closes the connection pool. */
   async close(): Promise<void> {
+    this.closed = true;
     await this.client.close();
   }
 }
