@@ -1,6 +1,7 @@
-import type { ChangedPage, SourceAdapter } from '../adapters/source-adapter';
+import type { ChangedPage, SourceAdapter, SourceRecord } from '../adapters/source-adapter';
 import type { IdentityGraph } from './identity-graph';
 import type { IdentityResolver } from './identity-resolver';
+import type { LinkOutcome } from './record-linker';
 
 /** Options of {@link runBackfill}. */
 export interface BackfillOptions {
@@ -18,6 +19,10 @@ export interface BackfillOptions {
   signal?: AbortSignal;
   /** Called after every page (for a progress bar). */
   onProgress?: (progress: BackfillProgress) => void;
+  /** Runs on every linked page before its cursor is stored (so it is redone after a crash: make it idempotent). @default none */
+  onPage?: (records: readonly SourceRecord[], outcomes: readonly LinkOutcome[]) => Promise<void>;
+  /** The stored cursor's name for a system: another name runs the same pages again (e.g. an import). @default the system's name */
+  cursorName?: (system: string) => string;
 }
 
 /** Where the backfill is, after a page. */
@@ -46,10 +51,10 @@ export interface BackfillReport {
  * makes harmless). Records already linked are left as they are, so reruns are safe.
  */
 export async function runBackfill(options: BackfillOptions): Promise<BackfillReport> {
-  const { graph, resolver, adapters, pageSize = 500, restart = false, pageTimeoutMs = 30_000, signal, onProgress } = options;
+  const { graph, resolver, adapters, pageSize = 500, restart = false, pageTimeoutMs = 30_000, signal, onProgress, onPage, cursorName = (system) => system } = options;
   const report: BackfillReport = { systems: [], customersCreated: 0, candidatesRecorded: 0 };
   for (const adapter of adapters) {
-    const stored = restart ? null : await graph.cursors.findOne({ _id: adapter.name });
+    const stored = restart ? null : await graph.cursors.findOne({ _id: cursorName(adapter.name) });
     let cursor = stored?.cursor ?? null;
     const entry = { system: adapter.name, records: 0, pages: 0, resumed: cursor !== null };
     report.systems.push(entry);
@@ -60,6 +65,7 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRep
         signal: AbortSignal.timeout(pageTimeoutMs),
       });
       const outcomes = await resolver.resolvePage(page.records);
+      await onPage?.(page.records, outcomes);
       report.customersCreated += outcomes.filter((outcome) => outcome.createdCustomerId).length;
       report.candidatesRecorded += outcomes.reduce((sum, outcome) => sum + outcome.candidatesRecorded, 0);
       entry.records += page.records.length;
@@ -68,7 +74,7 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRep
       // At the end keep the last page's cursor: the next run starts there and sees later changes.
       cursor = page.nextCursor ?? cursor;
       await graph.cursors.updateOne(
-        { _id: adapter.name },
+        { _id: cursorName(adapter.name) },
         { $set: { cursor, done, updatedAt: new Date() }, $inc: { records: page.records.length } },
         { upsert: true },
       );
