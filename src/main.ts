@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { loadConfig, ConfigError } from './config';
 import { createLogger, type Logger } from './observability/logger';
+import { logProcessWarnings } from './observability/log-process-warnings';
 import { GatewayMetrics } from './observability/metrics';
 import { MongoStore } from './store/mongo-store';
 import { startEmbeddedFerretdb, freeLoopbackPort, type EmbeddedFerretdb } from './store/embedded-ferretdb';
@@ -95,22 +96,34 @@ async function main(): Promise<void> {
   const background: { sweeper?: { stop(): Promise<void> } } = {}; // started once the store is ready
   const backfill = new AbortController();
   let stopping = false;
-  const shutdown = async (signal: string) => {
+  /**
+   * SIGTERM or SIGINT: exit 0 once everything is stopped, in this order: requests first
+   * (in-flight ones finish within SHUTDOWN_TIMEOUT_MS, and `gateway.stop` resolves only
+   * once none is executing), then what requests use, the store last but one and its
+   * embedded server last. `npm start` execs node, so a signal to npm's pid is forwarded
+   * here; a terminal's Ctrl-C may then arrive twice, hence the `stopping` guard.
+   */
+  const shutdown = async (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down: finishing in-flight requests');
     backfill.abort();
-    await gateway.stop();
-    await background.sweeper?.stop();
-    await Promise.all(adapters.map((adapter) => adapter.close()));
-    await simulators?.stop();
-    await store.close();
-    await embedded?.stop();
+    try {
+      await gateway.stop();
+      await background.sweeper?.stop();
+      await Promise.all(adapters.map((adapter) => adapter.close()));
+      await simulators?.stop();
+      await store.close();
+      await embedded?.stop();
+    } catch (error) {
+      logger.error({ err: error }, 'shutdown failed; exiting');
+      process.exit(1);
+    }
     logger.info('stopped');
     process.exit(0);
   };
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
-  process.on('SIGINT', () => void shutdown('SIGINT'));
+  logProcessWarnings(logger);
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => void shutdown(signal));
 
   if (embeddedPort !== undefined) {
     embedded = await startEmbeddedFerretdb({

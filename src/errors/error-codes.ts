@@ -12,6 +12,8 @@ export enum ErrorCode {
   GRAPHQL_PARSE_FAILED = 'GRAPHQL_PARSE_FAILED',
   GRAPHQL_VALIDATION_FAILED = 'GRAPHQL_VALIDATION_FAILED',
   BAD_REQUEST = 'BAD_REQUEST',
+  PAYLOAD_TOO_LARGE = 'PAYLOAD_TOO_LARGE',
+  UNSUPPORTED_MEDIA_TYPE = 'UNSUPPORTED_MEDIA_TYPE',
   BAD_USER_INPUT = 'BAD_USER_INPUT',
   OPERATION_RESOLUTION_FAILURE = 'OPERATION_RESOLUTION_FAILURE',
 
@@ -44,6 +46,11 @@ export const errorCatalog: Readonly<Record<ErrorCode, ErrorCodeEntry>> = Object.
   [ErrorCode.GRAPHQL_PARSE_FAILED]: { message: 'The query is not valid GraphQL syntax.', httpStatus: 400 },
   [ErrorCode.GRAPHQL_VALIDATION_FAILED]: { message: 'The query does not match the schema.', httpStatus: 400 },
   [ErrorCode.BAD_REQUEST]: { message: 'The HTTP request is not a valid GraphQL request.', httpStatus: 400 },
+  [ErrorCode.PAYLOAD_TOO_LARGE]: { message: 'The request body is larger than the gateway accepts.', httpStatus: 413 },
+  [ErrorCode.UNSUPPORTED_MEDIA_TYPE]: {
+    message: "The request body's charset or content encoding is not supported; send UTF-8 JSON.",
+    httpStatus: 415,
+  },
   [ErrorCode.BAD_USER_INPUT]: { message: 'An argument is invalid; the message names it.', httpStatus: 400 },
   [ErrorCode.OPERATION_RESOLUTION_FAILURE]: {
     message: 'The request names no operation, or one the document does not contain.',

@@ -45,19 +45,30 @@ export function createLogger({ level = 'info', destination }: LoggerOptions = {}
 }
 
 /**
- * pino's error serializer, minus what drivers put in messages: MongoDB's E11000
- * message quotes the duplicate key's value (often an email), so it is cut there.
+ * Properties of an error that hold a payload, dropped at any depth: body-parser puts the
+ * raw request body on its errors (`body`), HTTP clients the response's.
+ */
+const payloadKeys: ReadonlySet<string> = new Set(['body', 'rawBody']);
+
+/**
+ * pino's error serializer, minus what carries personal data: payloads ({@link payloadKeys})
+ * and what drivers put in messages (MongoDB's E11000 message quotes the duplicate key's
+ * value, often an email, so it is cut there).
  */
 function serializeError(error: unknown): unknown {
-  return scrubDuplicateKeys(pino.stdSerializers.err(error as Error));
+  return scrubError(pino.stdSerializers.err(error as Error));
 }
 
-/** Replaces every `dup key: {...}` in the strings of a serialized error, at any depth. */
-function scrubDuplicateKeys(value: unknown): unknown {
+/** Drops payload keys and replaces every `dup key: {...}` in the strings of a serialized error, at any depth. */
+function scrubError(value: unknown): unknown {
   if (typeof value === 'string') return value.replace(/dup key:[^\n]*/g, 'dup key: [redacted]');
-  if (Array.isArray(value)) return value.map(scrubDuplicateKeys);
+  if (Array.isArray(value)) return value.map(scrubError);
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, scrubDuplicateKeys(inner)]));
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([key]) => !payloadKeys.has(key))
+        .map(([key, inner]) => [key, scrubError(inner)]),
+    );
   }
   return value;
 }

@@ -1,7 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { randomUUID } from 'node:crypto';
-import express, { type Request } from 'express';
+import express, { type RequestHandler, type Response } from 'express';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
@@ -14,6 +13,9 @@ import { loadSchema } from './load-schema';
 import { healthRoutes } from './health-routes';
 import { metricsPlugin } from './plugins/metrics-plugin';
 import { maskErrors, logUnexpectedErrorsPlugin } from './plugins/mask-errors';
+import { requestLogger } from './request-logger';
+import { httpErrorHandler } from './http-error-handler';
+import { notFoundHandler } from './not-found-handler';
 
 /** Options of {@link createGateway}. */
 export interface GatewayOptions {
@@ -25,6 +27,11 @@ export interface GatewayOptions {
   isDevelopment?: boolean;
   /** How long in-flight requests may run on shutdown before their connections are cut. @default 10000 */
   shutdownTimeoutMs?: number;
+  /**
+   * After connections are cut, how long the GraphQL work of requests still running may
+   * take to settle before `stop` resolves (and the store may close under it). @default 5000
+   */
+  settleTimeoutMs?: number;
   /** Largest JSON body accepted on /graphql. @default '1mb' */
   bodyLimit?: string;
 }
@@ -36,29 +43,45 @@ export interface Gateway {
   listen(port: number, host: string): Promise<AddressInfo>;
   /** Marks the process ready for traffic once its dependencies are. */
   setAccepting(accepting: boolean): void;
-  /** Stops accepting, lets in-flight requests finish (bounded), and closes the server. */
+  /**
+   * Stops accepting, lets in-flight requests finish (up to `shutdownTimeoutMs`, then their
+   * connections are cut), closes the server, and resolves once no GraphQL request is
+   * still executing (waiting up to `settleTimeoutMs` more for those cut off): after it,
+   * closing the store breaks no request.
+   */
   stop(): Promise<void>;
 }
 
-/** A request id from the caller's `x-request-id` when it is sane, otherwise a new one. */
-function requestIdOf(req: Request): string {
-  const given = req.get('x-request-id');
-  return given && /^[A-Za-z0-9._-]{1,64}$/.test(given) ? given : randomUUID();
+/** Resolves once every promise in `pending` (a live map) has settled, or after `timeoutMs`. */
+async function settled(pending: ReadonlyMap<Promise<unknown>, unknown>, timeoutMs: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)));
+  try {
+    while (pending.size > 0) {
+      const all = Promise.allSettled([...pending.keys()]).then(() => 'done' as const);
+      if ((await Promise.race([all, timeout])) !== 'done') return;
+    }
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** Builds the gateway's HTTP app. Apollo is started here; call `listen` to serve. */
 export async function createGateway(options: GatewayOptions): Promise<Gateway> {
-  const { services, store, logger, metrics, isDevelopment = false, shutdownTimeoutMs = 10_000, bodyLimit = '1mb' } = options;
+  const { services, store, logger, metrics, isDevelopment = false, shutdownTimeoutMs = 10_000, settleTimeoutMs = 5000, bodyLimit = '1mb' } =
+    options;
   const app = express();
   const httpServer = http.createServer(app);
   let accepting = false;
+  let cutOff = false; // set once shutdown has cut the connections of requests that were still running
+  const executing = new Map<Promise<unknown>, Response>(); // GraphQL executions not settled yet
 
   const apollo = new ApolloServer<GatewayContext>({
     schema: loadSchema(),
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: shutdownTimeoutMs }),
       metricsPlugin({ metrics }),
-      logUnexpectedErrorsPlugin(),
+      logUnexpectedErrorsPlugin({ isCutOff: () => cutOff }),
     ],
     formatError: maskErrors({ isDevelopment }),
     includeStacktraceInErrorResponses: isDevelopment,
@@ -67,32 +90,31 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   });
   await apollo.start();
 
-  app.disable('x-powered-by');
-  app.use((req, res, next) => {
-    const requestId = requestIdOf(req);
-    const started = process.hrtime.bigint();
-    res.locals.requestId = requestId;
-    res.locals.logger = logger.child({ requestId });
-    res.setHeader('x-request-id', requestId);
-    res.on('finish', () => {
-      const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
-      (res.locals.logger as Logger).info({ method: req.method, path: req.baseUrl + req.path, status: res.statusCode, durationMs }, 'request');
-    });
-    next();
+  const graphql = expressMiddleware(apollo, {
+    context: async ({ res }) => ({
+      requestId: res.locals.requestId as string,
+      logger: res.locals.logger as Logger,
+      services,
+      loaders: services.profiles.createLoaders(),
+    }),
   });
+  // Each GraphQL execution is tracked until it settles, so that shutdown can wait for it.
+  const trackedGraphql: RequestHandler = (req, res, next) => {
+    const execution = Promise.resolve(graphql(req, res, next));
+    executing.set(execution, res);
+    return execution.finally(() => executing.delete(execution));
+  };
+
+  app.disable('x-powered-by');
+  app.use(requestLogger({ logger }));
   app.use(healthRoutes({ store, metrics, isAccepting: () => accepting }));
   app.use(
     '/graphql',
     express.json({ limit: bodyLimit, type: ['application/json', 'application/graphql-response+json'] }),
-    expressMiddleware(apollo, {
-      context: async ({ res }) => ({
-        requestId: res.locals.requestId as string,
-        logger: res.locals.logger as Logger,
-        services,
-        loaders: services.profiles.createLoaders(),
-      }),
-    }),
+    trackedGraphql,
   );
+  app.use(notFoundHandler());
+  app.use(httpErrorHandler({ bodyLimit }));
 
   return {
     httpServer,
@@ -110,6 +132,12 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     stop: async () => {
       accepting = false;
       await apollo.stop(); // drains httpServer: stops accepting, waits for in-flight requests, then cuts
+      const cut = [...executing.values()].filter((res) => !res.writableEnded).length;
+      if (cut > 0) {
+        cutOff = true;
+        logger.warn({ requests: cut, settleTimeoutMs }, 'shutdown cut the connections of requests still running; waiting for them to settle');
+      }
+      await settled(executing, settleTimeoutMs);
     },
   };
 }

@@ -46,6 +46,7 @@ export async function startEmbeddedFerretdb(options: EmbeddedFerretdbOptions): P
     { stdio: ['ignore', logFd, logFd] },
   );
   closeSync(logFd);
+  stopWithThisProcess(child);
   try {
     await waitForPort(port, child);
   } catch (error) {
@@ -57,6 +58,30 @@ export async function startEmbeddedFerretdb(options: EmbeddedFerretdbOptions): P
     port,
     stop: () => stopProcess(child),
   };
+}
+
+/** FerretDB children still running, stopped when this process exits (see {@link stopWithThisProcess}). */
+const runningChildren = new Set<ChildProcess>();
+
+/**
+ * The store must not outlive the process that started it: if this process exits without
+ * `stop()` (`process.exit` during start-up or shutdown, an uncaught exception), its
+ * `exit` handler sends the child SIGTERM, which FerretDB handles by closing cleanly on its
+ * own. One listener for all children, so that many stores in one process (tests) do not
+ * trip the MaxListeners warning. A SIGKILL of this process cannot be caught; the child
+ * then stays in its process group, which a process manager's group kill reaches.
+ */
+function stopWithThisProcess(child: ChildProcess): void {
+  if (runningChildren.size === 0) process.on('exit', stopRunningChildren);
+  runningChildren.add(child);
+  child.once('exit', () => {
+    runningChildren.delete(child);
+    if (runningChildren.size === 0) process.off('exit', stopRunningChildren);
+  });
+}
+
+function stopRunningChildren(): void {
+  for (const child of runningChildren) child.kill('SIGTERM');
 }
 
 /** A port the OS says is free on loopback right now. */

@@ -13,14 +13,21 @@ export interface GatewayProcess {
   exited: Promise<number | string>;
 }
 
-/** Spawns `src/main.ts` with the given environment on top of a quiet default. */
-export function spawnGateway(env: Record<string, string>): GatewayProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(projectRoot, 'src', 'main.ts')], {
-    cwd: projectRoot,
-    // A small demo population keeps the embedded simulators' start quick.
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'warn', POPULATION: '50', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+/** A process started through npm, in a process group of its own, as a process manager starts it. */
+export interface NpmScriptProcess extends GatewayProcess {
+  /** True while any process of the group (npm, node, FerretDB, ...) is still running. */
+  groupAlive(): boolean;
+  /** Sends `signal` to the whole group: the cleanup a test does when something was left running. */
+  killGroup(signal?: NodeJS.Signals): void;
+}
+
+/** The environment of a spawned process: only what it needs, a quiet log and a small demo population. */
+function processEnv(env: Record<string, string>): Record<string, string> {
+  return { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'warn', POPULATION: '50', ...env };
+}
+
+/** Collects a child's output and exit. */
+function watch(child: ChildProcess): GatewayProcess {
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -29,6 +36,50 @@ export function spawnGateway(env: Record<string, string>): GatewayProcess {
     child.on('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')),
   );
   return { child, output: () => ({ stdout, stderr }), exited };
+}
+
+/** Spawns `src/main.ts` with the given environment on top of a quiet default. */
+export function spawnGateway(env: Record<string, string>): GatewayProcess {
+  return watch(
+    spawn(process.execPath, ['--import', 'tsx', path.join(projectRoot, 'src', 'main.ts')], {
+      cwd: projectRoot,
+      env: processEnv(env),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }),
+  );
+}
+
+/**
+ * Runs `npm run <script>` (`npm start` for `start`) with the `npm` on PATH, as a user or a
+ * process manager does: npm leads a new process group, and signals go to npm's pid only,
+ * so whatever npm runs must get them from npm, not from the group.
+ */
+export function spawnNpmScript(script: string, env: Record<string, string>): NpmScriptProcess {
+  const child = spawn('npm', ['run', script], {
+    cwd: projectRoot,
+    env: processEnv(env),
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  const groupAlive = (): boolean => {
+    try {
+      process.kill(-child.pid!, 0);
+      return true;
+    } catch {
+      return false; // ESRCH: no process left in the group
+    }
+  };
+  const killGroup = (signal: NodeJS.Signals = 'SIGKILL'): void => {
+    if (groupAlive()) process.kill(-child.pid!, signal);
+  };
+  return { ...watch(child), groupAlive, killGroup };
+}
+
+/** Polls `condition` every 100 ms until it holds or `timeoutMs` passes; returns its last value. */
+export async function eventually(condition: () => boolean, timeoutMs = 10_000): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+  return condition();
 }
 
 /** Polls `url` until `accept(status)` holds or the time runs out; returns the last status. */

@@ -1,10 +1,43 @@
 import net from 'node:net';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { freeLoopbackPort, startEmbeddedFerretdb } from '../../src/store/embedded-ferretdb';
 import { testMongoUri, uniqueDbName } from '../harness/store';
-import { spawnGateway, waitForStatus, type GatewayProcess } from '../harness/gateway-process';
+import { startTestScim, testPopulation } from '../harness/simulators';
+import {
+  eventually,
+  spawnGateway,
+  spawnNpmScript,
+  waitForStatus,
+  type GatewayProcess,
+  type NpmScriptProcess,
+} from '../harness/gateway-process';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The process's exit code (or signal), or a note that it is still running after `ms`. */
+const exitOf = (process: GatewayProcess, ms = 20_000) =>
+  Promise.race([process.exited, sleep(ms).then(() => `still running after ${ms} ms`)]);
+
+/** Resolves 'refused' once nothing listens on the URL's port any more, 'accepted' while something does. */
+const reachable = (url: string) => fetch(url).then(() => 'accepted', () => 'refused');
+
+/** A process's output lines, less npm's banner (`> name@version start`, `> command`) and blank lines. */
+function outputLines({ stdout, stderr }: { stdout: string; stderr: string }): string[] {
+  return `${stdout}\n${stderr}`.split('\n').filter((line) => line.trim() !== '' && !line.startsWith('> '));
+}
+
+/** The lines that are not JSON objects. */
+function nonJsonLines(lines: string[]): string[] {
+  return lines.filter((line) => {
+    try {
+      return typeof JSON.parse(line) !== 'object';
+    } catch {
+      return true;
+    }
+  });
+}
 
 /** Sends a raw HTTP request in two parts, so that it is in flight between them. */
 function startSlowRequest(port: number, body: string): { sendRest(): void; response: Promise<string> } {
@@ -98,5 +131,137 @@ describe('the gateway as a process', () => {
       gateway.child.kill('SIGKILL');
       await store.stop();
     }
+  });
+  it('closes the store only once requests cut off by SHUTDOWN_TIMEOUT_MS have settled, logging no error', async () => {
+    // A slow identity system keeps a customer lookup running long past the shutdown timeout;
+    // after the lookup the request writes the links it found to the store.
+    const identity = await startTestScim({ faults: { latencyMs: 1500 } });
+    try {
+      const email = testPopulation().scimUsers[0]!.emails[0]!.value;
+      const { baseUrl, credentials } = identity.descriptor;
+      const port = await freeLoopbackPort();
+      const gateway = start({
+        PORT: String(port),
+        SHUTDOWN_TIMEOUT_MS: '200',
+        SYSTEMS: JSON.stringify([{ name: 'identity', dialect: 'scim', baseUrl, credentials }]),
+      });
+      expect(await waitForStatus(`http://127.0.0.1:${port}/readyz`, (s) => s === 200)).toBe(200);
+
+      const answer = fetch(`http://127.0.0.1:${port}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: 'query($email: String!) { customer(by: { email: $email }) { id } }', variables: { email } }),
+      }).then((response) => response.status, () => 'cut');
+      await sleep(300);
+      gateway.child.kill('SIGTERM');
+      expect(await answer).toBe('cut'); // 200 ms after SIGTERM its connection was cut
+      expect(await exitOf(gateway)).toBe(0);
+
+      const lines = outputLines(gateway.output());
+      expect(lines.filter((line) => /"level":(50|60)/.test(line))).toEqual([]); // e.g. MongoClientClosedError
+      expect(nonJsonLines(lines)).toEqual([]);
+      expect(lines.join('\n')).toContain('shutdown cut the connections of requests still running');
+    } finally {
+      await identity.stop();
+    }
+  });
+});
+
+describe('`npm start` and `npm run simulators` as a process manager runs them (signals to the pid of npm)', () => {
+  const running: NpmScriptProcess[] = [];
+  const dataDirs: string[] = [];
+  afterEach(() => {
+    for (const npm of running.splice(0)) npm.killGroup('SIGKILL');
+    for (const dir of dataDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  });
+  const npmRun = (script: string, env: Record<string, string>) => {
+    const npm = spawnNpmScript(script, env);
+    running.push(npm);
+    return npm;
+  };
+
+  it.each(['SIGTERM', 'SIGINT'] as const)(
+    '%s to `npm start` lets an in-flight request finish, stops the gateway with its embedded store and simulators, and npm exits 0',
+    async (signal) => {
+      const port = await freeLoopbackPort();
+      const dataDir = mkdtempSync(path.join(os.tmpdir(), 'gateway-npm-start-'));
+      dataDirs.push(dataDir);
+      // No MONGODB_URI and no SYSTEMS: the embedded FerretDB and simulators, as a newcomer runs it.
+      const npm = npmRun('start', { PORT: String(port), DATA_DIR: dataDir });
+      expect(await waitForStatus(`http://127.0.0.1:${port}/readyz`, (s) => s === 200, 60_000)).toBe(200);
+
+      const slow = startSlowRequest(port, JSON.stringify({ query: '{ systems { name } }' }));
+      await sleep(200);
+      npm.child.kill(signal);
+      await sleep(500);
+      slow.sendRest();
+      expect(await slow.response).toMatch(/^HTTP\/1\.1 200/);
+
+      expect(await exitOf(npm)).toBe(0);
+      expect(await eventually(() => !npm.groupAlive())).toBe(true); // node, FerretDB: nothing left
+      expect(await reachable(`http://127.0.0.1:${port}/healthz`)).toBe('refused');
+    },
+  );
+
+  it('SIGTERM to `npm run simulators` stops them: npm exits 0, their ports are free, nothing is left running', async () => {
+    const npm = npmRun('simulators', { POPULATION: '20' });
+    const descriptors = () => npm.output().stdout.split('\n').filter((line) => line.startsWith('{'));
+    expect(await eventually(() => descriptors().length === 3, 30_000)).toBe(true);
+    const baseUrls = descriptors().map((line) => (JSON.parse(line) as { baseUrl: string }).baseUrl);
+    expect(await reachable(baseUrls[0]!)).toBe('accepted');
+
+    npm.child.kill('SIGTERM');
+    expect(await exitOf(npm)).toBe(0);
+    expect(await eventually(() => !npm.groupAlive())).toBe(true);
+    for (const baseUrl of baseUrls) expect(await reachable(baseUrl)).toBe('refused');
+  });
+
+  it('keeps request data out of its output, which is JSON log lines only, each request logged with its real path', async () => {
+    const canary = { email: 'canary.leak.7391@leak-check.example', phone: '+44 7700 900461', token: 'canary-token-5528' };
+    const leaks = [canary.email, 'canary.leak.7391', '7700 900461', '7700900461', canary.token, 'canary-cookie-9915', 'Canary Agent'];
+    const port = await freeLoopbackPort();
+    const npm = npmRun('start', { PORT: String(port), MONGODB_URI: testMongoUri(), MONGODB_DB: uniqueDbName(), LOG_LEVEL: 'debug' });
+    expect(await waitForStatus(`http://127.0.0.1:${port}/readyz`, (s) => s === 200, 60_000)).toBe(200);
+
+    const url = `http://127.0.0.1:${port}`;
+    const headers = {
+      'content-type': 'application/json',
+      authorization: `Bearer ${canary.token}`,
+      cookie: 'session=canary-cookie-9915',
+      'x-customer-email': canary.email,
+      'user-agent': 'Canary Agent',
+      'x-request-id': canary.email,
+    };
+    const query = 'query($email: String!, $phone: String!) { a: customer(by: { email: $email }) { id } b: customer(by: { phone: $phone }) { id } }';
+    const post = (body: string | Buffer, extra: Record<string, string> = {}) =>
+      fetch(`${url}/graphql`, { method: 'POST', headers: { ...headers, ...extra }, body });
+    const answers = [
+      // Invalid JSON, over two lines, quoting the canaries.
+      await post(`{"query": "{ customer(by: {email: \\"${canary.email}\\"}) { id } }",\n "variables": {"phone": "${canary.phone}"`),
+      // 5 MB, over the limit.
+      await post(JSON.stringify({ query, variables: { email: canary.email, phone: canary.phone, pad: 'x'.repeat(5_000_000) } })),
+      // An unsupported charset and an unknown content encoding.
+      await post(JSON.stringify({ query, variables: canary }), { 'content-type': 'application/json; charset=latin9' }),
+      await post(JSON.stringify({ query, variables: canary }), { 'content-encoding': 'canary' }),
+      // Valid requests: variables, the query text itself, a GET with them in the query string.
+      await post(JSON.stringify({ query, variables: canary })),
+      await post(JSON.stringify({ query: `{ customer(by: { email: "${canary.email}" }) { id } }` })),
+      await fetch(`${url}/graphql?query=${encodeURIComponent(query)}&variables=${encodeURIComponent(JSON.stringify(canary))}`, { headers }),
+      // A path the gateway does not serve, with the canaries in its query string.
+      await fetch(`${url}/customers?email=${encodeURIComponent(canary.email)}`, { headers }),
+    ];
+    const bodies = await Promise.all(answers.map((answer) => answer.text()));
+    expect(answers.map((answer) => answer.status)).toEqual([400, 413, 415, 415, 200, 200, 200, 404]);
+    for (const body of bodies) expect(JSON.parse(body)).toHaveProperty(body.includes('"errors"') ? 'errors' : 'data');
+
+    npm.child.kill('SIGTERM');
+    expect(await exitOf(npm)).toBe(0);
+    const output = npm.output();
+    const everything = `${output.stdout}\n${output.stderr}`;
+    for (const leak of leaks) expect(everything).not.toContain(leak);
+    const lines = outputLines(output);
+    expect(nonJsonLines(lines)).toEqual([]);
+    const paths = lines.map((line) => JSON.parse(line) as { msg?: string; path?: string }).filter((line) => line.msg === 'request');
+    expect(new Set(paths.map((line) => line.path))).toEqual(new Set(['/readyz', '/graphql', '/customers']));
   });
 });

@@ -37,8 +37,18 @@ export function maskErrors({ isDevelopment = false }: MaskErrorsOptions = {}) {
   };
 }
 
+/** Options of {@link logUnexpectedErrorsPlugin}. */
+export interface LogUnexpectedErrorsOptions {
+  /**
+   * True once shutdown has cut the connections of requests still running: their errors
+   * (the store or a source closing under them) are expected then, and logged as warnings.
+   * @default () => false
+   */
+  isCutOff?: () => boolean;
+}
+
 /** Logs the cause of every unexpected error with the request's id, so a masked error can be traced. */
-export function logUnexpectedErrorsPlugin(): ApolloServerPlugin<GatewayContext> {
+export function logUnexpectedErrorsPlugin({ isCutOff = () => false }: LogUnexpectedErrorsOptions = {}): ApolloServerPlugin<GatewayContext> {
   return {
     async requestDidStart() {
       return {
@@ -46,7 +56,9 @@ export function logUnexpectedErrorsPlugin(): ApolloServerPlugin<GatewayContext> 
           for (const error of errors) {
             const code = error.extensions?.code;
             if (typeof code === 'string' && publicErrorCodes.has(code) && code !== ErrorCode.INTERNAL_SERVER_ERROR) continue;
-            contextValue.logger.error({ err: unwrapResolverError(error), path: error.path }, 'unexpected error');
+            const details = { err: unwrapResolverError(error), path: error.path };
+            if (isCutOff()) contextValue.logger.warn(details, 'error in a request cut off by shutdown');
+            else contextValue.logger.error(details, 'unexpected error');
           }
         },
       };
