@@ -11,10 +11,10 @@ import { systemsConfigFromDescriptors } from './adapters/systems-config-from-des
 import { createAdapters } from './adapters/create-adapters';
 import { loadIdentityConfig } from './identity/identity-config';
 import { loadProfileConfig } from './profile/profile-config';
-import { runBackfill } from './identity/backfill';
 import { startConsentSweeper } from './consent/consent-sweeper';
 import { composeServices } from './compose-services';
 import { startEmbeddedSimulators } from './embedded-simulators';
+import { loadDemoData } from './demo-data';
 
 /** Exit codes: 2 is a configuration the process cannot run with; 1 any other failure to start. */
 const EXIT_BAD_CONFIG = 2;
@@ -40,8 +40,8 @@ function loadSettings() {
  * The composition root. Order matters: settings first (exit 2 on a bad one); the
  * embedded simulators when no SYSTEMS are configured; then take the HTTP port (so a
  * second start fails fast, before touching the embedded store's data); then start the
- * embedded store if no MONGODB_URI is given, create indexes and report ready; then
- * build the demo's identity graph in the background.
+ * embedded store if no MONGODB_URI is given, create indexes; in the embedded demo load
+ * its data (identity graph, imported consents); then report ready.
  */
 async function main(): Promise<void> {
   const settings = loadSettings();
@@ -88,7 +88,7 @@ async function main(): Promise<void> {
   }
   if (simulators) {
     for (const descriptor of simulators.descriptors) {
-      logger.info({ system: descriptor.system, baseUrl: descriptor.baseUrl }, 'embedded simulator started');
+      logger.info({ system: descriptor.name, baseUrl: descriptor.baseUrl }, 'embedded simulator started');
     }
   }
 
@@ -136,20 +136,18 @@ async function main(): Promise<void> {
   await prepareStore(store, logger, () => stopping);
   if (stopping) return;
   background.sweeper = startConsentSweeper({ sweep: () => consent.sweep(), logger });
-  gateway.setAccepting(true);
-  logger.info('ready');
-
   if (simulators) {
-    // The demo's graph: reads resolve unknown keys against the sources meanwhile, so
-    // the gateway is ready before this finishes, and a failure here is logged, not fatal
-    // (a rerun of `npm run sync` or of the start resumes from the stored cursors).
+    // The embedded demo is ready only once its people are searchable, merged and their
+    // consents imported; a failure is logged and the gateway serves what it has.
     try {
-      const report = await runBackfill({ graph: customers.graph, resolver: customers.resolver, adapters, signal: backfill.signal });
-      logger.info({ systems: report.systems, customersCreated: report.customersCreated }, 'demo identity graph built');
+      await loadDemoData({ graph: customers.graph, resolver: customers.resolver, consent, adapters, logger, signal: backfill.signal });
     } catch (error) {
-      if (!stopping) logger.error({ err: error }, 'building the demo identity graph failed; it resumes at the next start');
+      if (!stopping) logger.error({ err: error }, 'loading the demo data failed; it resumes at the next start');
     }
   }
+  if (stopping) return;
+  gateway.setAccepting(true);
+  logger.info({ secondsSinceStart: Math.round(process.uptime()) }, 'ready');
 }
 
 /** Creates the indexes, retrying while the store does not answer; /readyz stays red meanwhile. */
