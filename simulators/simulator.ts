@@ -26,12 +26,19 @@ export interface FaultConfig {
   routes?: string[];
 }
 
-/** One line of `npm run simulators`: enough to point a vendor's client at the simulator. */
+/**
+ * One line of `npm run simulators`: enough to point a vendor's client at the simulator,
+ * and an entry `SYSTEMS` accepts as it is (`name`, `dialect`, `baseUrl`, `credentials`,
+ * `options`), so the printed lines, as a JSON array, configure a gateway.
+ */
 export interface SimulatorDescriptor {
-  system: string;
+  /** The system's name, as `SYSTEMS` names it. */
+  name: string;
   dialect: string;
   baseUrl: string;
   credentials: Record<string, string>;
+  /** Dialect settings (`SYSTEMS`' `options`), when the system needs some. */
+  options?: Record<string, string>;
 }
 
 /** A running simulator. */

@@ -20,7 +20,10 @@ export interface RunningSimulators {
   salesforce: SalesforceSimulator;
   mailchimp: MailchimpSimulator;
   identity: ScimSimulator;
-  /** One per simulator, in the order salesforce, mailchimp, identity. */
+  /**
+   * One per simulator, in the order salesforce, mailchimp, identity, each an entry of
+   * `SYSTEMS`; the identity system's says that its `externalId` holds CRM ids.
+   */
   descriptors: SimulatorDescriptor[];
   stop(): Promise<void>;
 }
@@ -35,6 +38,8 @@ export async function startSimulators(options: StartSimulatorsOptions): Promise<
     const salesforce = await startSalesforceSimulator({
       port: ports.salesforce ?? 0,
       contacts: population.salesforceContacts,
+      opportunities: population.salesforceOpportunities,
+      opportunityContactRoles: population.salesforceOpportunityContactRoles,
       clientSecret: secret('sf-secret-'),
     });
     started.push(salesforce);
@@ -55,7 +60,11 @@ export async function startSimulators(options: StartSimulatorsOptions): Promise<
       salesforce,
       mailchimp,
       identity,
-      descriptors: [salesforce.descriptor, mailchimp.descriptor, identity.descriptor],
+      descriptors: [
+        salesforce.descriptor,
+        mailchimp.descriptor,
+        { ...identity.descriptor, options: { crossReferenceSystem: salesforce.descriptor.name } },
+      ],
       stop: async () => {
         await Promise.all(started.map((simulator) => simulator.stop()));
       },

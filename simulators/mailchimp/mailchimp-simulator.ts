@@ -1,7 +1,12 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { FaultConfig } from '../simulator';
 import type { MailchimpMember, MailchimpStatus } from '../population/vendor-records';
-import { MAILCHIMP_INTERESTS, MAILCHIMP_PERMISSIONS } from '../population/reference-data';
+import {
+  MAILCHIMP_AUDIENCE_NAME,
+  MAILCHIMP_INTEREST_CATEGORIES,
+  MAILCHIMP_INTERESTS,
+  MAILCHIMP_PERMISSIONS,
+} from '../population/reference-data';
 import {
   startSimulatorServer,
   type RouteMatch,
@@ -21,6 +26,12 @@ import { subscriberHash } from './subscriber-hash';
  * - List members (get, list with `count` max 1,000 / `offset` / `since_last_changed` /
  *   `status`, PATCH update, PUT add-or-update), by subscriber hash (MD5 of the lower-cased
  *   email) or by the email itself: https://mailchimp.com/developer/marketing/api/list-members/
+ * - The audience (`GET /lists/{list_id}`), its interest categories ("group titles", `GET
+ *   /lists/{list_id}/interest-categories`) and their interests ("group names", `GET
+ *   .../interest-categories/{interest_category_id}/interests`), paged by `count` (max
+ *   1,000) and `offset`: https://mailchimp.com/developer/marketing/api/lists/get-list-info/
+ *   https://mailchimp.com/developer/marketing/api/interest-categories/list-interest-categories/
+ *   https://mailchimp.com/developer/marketing/api/interests/list-interests-in-category/
  * - Partial responses, `fields` / `exclude_fields`:
  *   https://mailchimp.com/developer/marketing/docs/methods-parameters/#partial-responses
  * - Errors as `application/problem+json` `{type, title, status, detail, instance}`, plus
@@ -42,11 +53,13 @@ export interface MailchimpSimulatorOptions {
   apiKey?: string;
   /** The audience (list) id. @default the first member's list_id, else 'a1b2c3d4e5' */
   listId?: string;
+  /** The audience's name. @default MAILCHIMP_AUDIENCE_NAME */
+  listName?: string;
   /** Requests one API key may have in flight at once; one more gets a 429. @default 10 */
   maxConnections?: number;
   /** Faults from the start. @default {} */
   faults?: FaultConfig;
-  /** The system name in the descriptor. @default 'mailchimp' */
+  /** The system's name in the descriptor (`SYSTEMS`' `name`). @default 'mailchimp' */
   system?: string;
 }
 
@@ -70,6 +83,7 @@ export async function startMailchimpSimulator(options: MailchimpSimulatorOptions
     members: initialMembers,
     apiKey = DEFAULT_MAILCHIMP_API_KEY,
     listId = initialMembers[0]?.list_id ?? 'a1b2c3d4e5',
+    listName = MAILCHIMP_AUDIENCE_NAME,
     maxConnections = 10,
     system = 'mailchimp',
   } = options;
@@ -161,6 +175,72 @@ export async function startMailchimpSimulator(options: MailchimpSimulatorOptions
       list_id: listId,
       total_items: matched.length,
       _links: [{ rel: 'self', href: `${baseUrl}/lists/${listId}/members`, method: 'GET' }],
+    });
+  };
+
+  /** `count` (default 10, at most 1,000) and `offset` of a collection, or the validation problem. */
+  const paging = (request: SimulatorRequest): { count: number; offset: number } | SimulatorResponse => {
+    const count = intParam(request.url.searchParams.get('count'), 10);
+    const offset = intParam(request.url.searchParams.get('offset'), 0);
+    const errors: { field: string; message: string }[] = [];
+    if (count === null || count < 0 || count > MAX_COUNT) errors.push({ field: 'count', message: `count must be an integer from 0 to ${MAX_COUNT}` });
+    if (offset === null || offset < 0) errors.push({ field: 'offset', message: 'offset must be a non-negative integer' });
+    return errors.length > 0 ? validationProblem(errors) : { count: count as number, offset: offset as number };
+  };
+
+  const listInfo = (request: SimulatorRequest): SimulatorResponse =>
+    partial(request, {
+      id: listId,
+      web_id: 100_001,
+      name: listName,
+      permission_reminder: 'You signed up on our website or in a store.',
+      use_archive_bar: true,
+      email_type_option: false,
+      visibility: 'prv',
+      double_optin: true,
+      marketing_permissions: true,
+      stats: { member_count: [...members.values()].filter((member) => member.status === 'subscribed').length },
+      _links: [{ rel: 'self', href: `${baseUrl}/lists/${listId}`, method: 'GET' }],
+    });
+
+  const listCategories = (request: SimulatorRequest): SimulatorResponse => {
+    const page = paging(request);
+    if ('status' in page) return page;
+    return partial(request, {
+      list_id: listId,
+      categories: MAILCHIMP_INTEREST_CATEGORIES.slice(page.offset, page.offset + page.count).map((category, index) => ({
+        list_id: listId,
+        id: category.id,
+        title: category.title,
+        display_order: page.offset + index,
+        type: category.type,
+        _links: [{ rel: 'self', href: `${baseUrl}/lists/${listId}/interest-categories/${category.id}`, method: 'GET' }],
+      })),
+      total_items: MAILCHIMP_INTEREST_CATEGORIES.length,
+      _links: [{ rel: 'self', href: `${baseUrl}/lists/${listId}/interest-categories`, method: 'GET' }],
+    });
+  };
+
+  const listInterests = (request: SimulatorRequest, categoryId: string): SimulatorResponse => {
+    if (!MAILCHIMP_INTEREST_CATEGORIES.some((category) => category.id === categoryId)) return notFound();
+    const page = paging(request);
+    if ('status' in page) return page;
+    const inCategory = MAILCHIMP_INTERESTS.filter((interest) => interest.categoryId === categoryId);
+    return partial(request, {
+      interests: inCategory.slice(page.offset, page.offset + page.count).map((interest, index) => ({
+        category_id: categoryId,
+        list_id: listId,
+        id: interest.id,
+        name: interest.name,
+        // A string in Mailchimp's answers, not a number.
+        subscriber_count: String([...members.values()].filter((member) => member.interests[interest.id]).length),
+        display_order: page.offset + index,
+        _links: [{ rel: 'self', href: `${baseUrl}/lists/${listId}/interest-categories/${categoryId}/interests/${interest.id}`, method: 'GET' }],
+      })),
+      list_id: listId,
+      category_id: categoryId,
+      total_items: inCategory.length,
+      _links: [{ rel: 'self', href: `${baseUrl}/lists/${listId}/interest-categories/${categoryId}/interests`, method: 'GET' }],
     });
   };
 
@@ -264,6 +344,21 @@ export async function startMailchimpSimulator(options: MailchimpSimulatorOptions
     if (path === '/3.0/ping' || path === '/3.0/ping/') {
       return method === 'GET' ? { label: 'ping', handle: authed(() => json(200, { health_status: "Everything's Chimpy!" })) } : null;
     }
+    const audience = /^\/3\.0\/lists\/([^/]+)\/?$/.exec(path);
+    if (audience && method === 'GET') {
+      return { label: 'list.get', handle: authed((req) => (audience[1] === listId ? listInfo(req) : notFound())) };
+    }
+    const categories = /^\/3\.0\/lists\/([^/]+)\/interest-categories\/?$/.exec(path);
+    if (categories && method === 'GET') {
+      return { label: 'interest-categories.list', handle: authed((req) => (categories[1] === listId ? listCategories(req) : notFound())) };
+    }
+    const interests = /^\/3\.0\/lists\/([^/]+)\/interest-categories\/([^/]+)\/interests\/?$/.exec(path);
+    if (interests && method === 'GET') {
+      return {
+        label: 'interests.list',
+        handle: authed((req) => (interests[1] === listId ? listInterests(req, decodeURIComponent(interests[2] as string)) : notFound())),
+      };
+    }
     const list = /^\/3\.0\/lists\/([^/]+)\/members\/?$/.exec(path);
     if (list && method === 'GET') {
       return { label: 'members.list', handle: authed((req) => (list[1] === listId ? listMembers(req) : notFound())) };
@@ -283,7 +378,7 @@ export async function startMailchimpSimulator(options: MailchimpSimulatorOptions
     faults: options.faults,
     describe: (port) => {
       baseUrl = `http://127.0.0.1:${port}/3.0`;
-      return { system, dialect: 'mailchimp', baseUrl, credentials: { apiKey, listId } };
+      return { name: system, dialect: 'mailchimp', baseUrl, credentials: { apiKey, listId } };
     },
     route,
     notFound: () => notFound(),

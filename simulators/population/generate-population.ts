@@ -3,6 +3,7 @@ import { salesforceDateTime } from '../salesforce/salesforce-datetime';
 import { salesforceIdFor } from '../salesforce/salesforce-id';
 import {
   ACCOUNT_NAMES,
+  CLOSED_OPPORTUNITY_STAGES,
   COUNTRIES,
   EMAIL_DOMAINS,
   FAMILY_NAMES,
@@ -11,6 +12,9 @@ import {
   MAILCHIMP_PERMISSIONS,
   MAILCHIMP_SOURCES,
   MAILCHIMP_TAGS,
+  OPEN_OPPORTUNITY_STAGES,
+  OPPORTUNITY_PRODUCTS,
+  OPPORTUNITY_ROLES,
   OWNER_NAMES,
   TIERS,
   WORK_EMAIL_DOMAIN,
@@ -23,6 +27,8 @@ import {
   type MailchimpMember,
   type MailchimpStatus,
   type SalesforceContact,
+  type SalesforceOpportunity,
+  type SalesforceOpportunityContactRole,
   type ScimConsentValue,
   type ScimUser,
 } from './vendor-records';
@@ -79,6 +85,9 @@ export interface Population {
   mailchimpListId: string;
   people: Person[];
   salesforceContacts: SalesforceContact[];
+  /** The CRM's opportunities, and the contacts' roles on them (some contacts have none). */
+  salesforceOpportunities: SalesforceOpportunity[];
+  salesforceOpportunityContactRoles: SalesforceOpportunityContactRole[];
   mailchimpMembers: MailchimpMember[];
   scimUsers: ScimUser[];
   truth: TruthEntry[];
@@ -132,6 +141,8 @@ export function generatePopulation(options: GeneratePopulationOptions): Populati
     mailchimpListId,
     people: [],
     salesforceContacts: [],
+    salesforceOpportunities: [],
+    salesforceOpportunityContactRoles: [],
     mailchimpMembers: [],
     scimUsers: [],
     truth: [],
@@ -331,7 +342,39 @@ export function generatePopulation(options: GeneratePopulationOptions): Populati
     population.people.push(person);
     population.truth.push({ personId: person.personId, records: person.records });
   }
+  addOpportunities(population, seed, now);
   return population;
+}
+
+/**
+ * Opportunities for some contacts, each with the contact's role on it: open ones (the
+ * CRM view's `openOpportunities`) and closed ones (which it must not count). Drawn from a
+ * generator of their own, so the people and records above stay as they were for a seed.
+ */
+function addOpportunities(population: Population, seed: number, now: number): void {
+  const rng = new SeededRandom(seed ^ 0x0ff0_5eed);
+  for (const contact of population.salesforceContacts) {
+    const count = rng.weighted([0, 0, 0, 1, 1, 2, 3], () => 1);
+    for (let n = 0; n < count; n += 1) {
+      const closed = rng.chance(0.4);
+      const opportunityId = salesforceIdFor('006', population.salesforceOpportunities.length + 1);
+      population.salesforceOpportunities.push({
+        Id: opportunityId,
+        Name: `${contact.Account?.Name ?? `${contact.FirstName ?? ''} ${contact.LastName}`.trim()} - ${rng.pick(OPPORTUNITY_PRODUCTS)}`,
+        StageName: rng.pick(closed ? CLOSED_OPPORTUNITY_STAGES : OPEN_OPPORTUNITY_STAGES),
+        IsClosed: closed,
+        AccountId: contact.AccountId,
+        CloseDate: isoDate(now + (closed ? -1 : 1) * rng.int(1, 180) * DAY_MS),
+      });
+      population.salesforceOpportunityContactRoles.push({
+        Id: salesforceIdFor('00K', population.salesforceOpportunityContactRoles.length + 1),
+        ContactId: contact.Id,
+        OpportunityId: opportunityId,
+        IsPrimary: true,
+        Role: rng.pick(OPPORTUNITY_ROLES),
+      });
+    }
+  }
 }
 
 const asciiNames = new Map<string, string>();

@@ -141,12 +141,27 @@ export const OWNER_NAMES: readonly string[] = [
 
 export const TIERS: readonly string[] = ['Gold', 'Silver', 'Bronze'];
 
-/** Mailchimp interest (group option) ids of the demo audience, and their names. */
-export const MAILCHIMP_INTERESTS: readonly { id: string; name: string }[] = [
-  { id: '9143cf3bd1', name: 'Newsletter' },
-  { id: '3a2a927344', name: 'Product updates' },
-  { id: 'f1b4e0a7c2', name: 'Events' },
-  { id: '5d7e8c2b90', name: 'Offers' },
+/** Opportunity stages: open ones, then the two closed ones. */
+export const OPEN_OPPORTUNITY_STAGES: readonly string[] = ['Prospecting', 'Qualification', 'Proposal/Price Quote', 'Negotiation/Review'];
+export const CLOSED_OPPORTUNITY_STAGES: readonly string[] = ['Closed Won', 'Closed Lost'];
+export const OPPORTUNITY_PRODUCTS: readonly string[] = ['Annual plan', 'Upgrade', 'Renewal', 'Add-on seats', 'Support contract'];
+export const OPPORTUNITY_ROLES: readonly string[] = ['Decision Maker', 'Economic Buyer', 'Influencer', 'Business User'];
+
+/** The demo audience's name, as Mailchimp shows it. */
+export const MAILCHIMP_AUDIENCE_NAME = 'Customers';
+
+/** Interest categories ("group titles") of the demo audience. */
+export const MAILCHIMP_INTEREST_CATEGORIES: readonly { id: string; title: string; type: 'checkboxes' | 'dropdown' | 'radio' | 'hidden' }[] = [
+  { id: 'b7c2e41a09', title: 'What would you like to hear about?', type: 'checkboxes' },
+  { id: 'd03f5a6e18', title: 'Deals', type: 'checkboxes' },
+];
+
+/** Mailchimp interest ("group name") ids of the demo audience, their names and categories. */
+export const MAILCHIMP_INTERESTS: readonly { id: string; name: string; categoryId: string }[] = [
+  { id: '9143cf3bd1', name: 'Newsletter', categoryId: 'b7c2e41a09' },
+  { id: '3a2a927344', name: 'Product updates', categoryId: 'b7c2e41a09' },
+  { id: 'f1b4e0a7c2', name: 'Events', categoryId: 'b7c2e41a09' },
+  { id: '5d7e8c2b90', name: 'Offers', categoryId: 'd03f5a6e18' },
 ];
 
 /** The GDPR marketing permissions of the demo audience. */

@@ -37,6 +37,36 @@ export interface SalesforceContact {
   Open_Cases__c: number | null;
 }
 
+/**
+ * A Salesforce Opportunity (the fields the simulator answers about).
+ * https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/sforce_api_objects_opportunity.htm
+ */
+export interface SalesforceOpportunity {
+  /** Key prefix `006`. */
+  Id: string;
+  Name: string;
+  StageName: string;
+  /** True once the stage is a closed one (Closed Won / Closed Lost). */
+  IsClosed: boolean;
+  AccountId: string | null;
+  /** `YYYY-MM-DD`. */
+  CloseDate: string;
+}
+
+/**
+ * The role a Contact plays on an Opportunity: how a contact's opportunities are found
+ * (`SELECT ... (SELECT Id FROM OpportunityContactRoles ...) FROM Contact`).
+ * https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/sforce_api_objects_opportunitycontactrole.htm
+ */
+export interface SalesforceOpportunityContactRole {
+  /** Key prefix `00K`. */
+  Id: string;
+  ContactId: string;
+  OpportunityId: string;
+  IsPrimary: boolean;
+  Role: string | null;
+}
+
 /** Mailchimp member statuses. https://mailchimp.com/developer/marketing/api/list-members/ */
 export type MailchimpStatus = 'subscribed' | 'unsubscribed' | 'cleaned' | 'pending' | 'transactional' | 'archived';
 

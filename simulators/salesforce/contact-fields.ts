@@ -1,5 +1,6 @@
 import type { SalesforceContact } from '../population/vendor-records';
-import type { SoqlCondition, SoqlValue } from './soql-parser';
+import { checkLiteral, evaluateCondition, SoqlFilterError, type FieldType } from './soql-condition';
+import type { SoqlCondition } from './soql-parser';
 
 /**
  * The Contact fields the simulator knows, their types, and how a record is read,
@@ -7,8 +8,6 @@ import type { SoqlCondition, SoqlValue } from './soql-parser';
  * case-insensitive in SOQL and in sObject Collections, answered in canonical case.
  * https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/sforce_api_objects_contact.htm
  */
-
-type FieldType = 'id' | 'string' | 'boolean' | 'number' | 'date' | 'datetime';
 
 const FIELD_TYPES: Record<string, FieldType> = {
   Id: 'id',
@@ -96,16 +95,11 @@ export function projectContact(contact: SalesforceContact, fields: readonly stri
   return out;
 }
 
-/** A filter Salesforce refuses (wrong literal type for the field): INVALID_QUERY_FILTER_OPERATOR. */
-export class SoqlFilterError extends Error {
-  override readonly name = 'SoqlFilterError';
-}
-
 /** An unknown field in a query or a retrieve: INVALID_FIELD. */
 export class UnknownFieldError extends Error {
   override readonly name = 'UnknownFieldError';
-  constructor(readonly field: string) {
-    super(`No such column '${field}' on entity 'Contact'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name. Please reference your WSDL or the describe call for the appropriate names.`);
+  constructor(readonly field: string, entity = 'Contact') {
+    super(`No such column '${field}' on entity '${entity}'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name. Please reference your WSDL or the describe call for the appropriate names.`);
   }
 }
 
@@ -125,58 +119,9 @@ export function resolveCondition(condition: SoqlCondition, toCaseSafe: (id: stri
   return { ...condition, field, values };
 }
 
-function checkLiteral(field: string, type: FieldType, value: SoqlValue, toCaseSafe: (id: string) => string | null): SoqlValue {
-  if (value.kind === 'null') return value;
-  const expected: Record<FieldType, SoqlValue['kind']> = {
-    id: 'string', string: 'string', boolean: 'boolean', number: 'number', date: 'date', datetime: 'datetime',
-  };
-  if (expected[type] !== value.kind) {
-    const quoted = type === 'string' || type === 'id' ? 'enclosed in quotes' : 'not enclosed in quotes';
-    throw new SoqlFilterError(`value of filter criterion for field '${field}' must be of type ${type} and should be ${quoted}`);
-  }
-  if (type === 'id' && value.kind === 'string') {
-    const id = toCaseSafe(value.value);
-    if (!id) throw new SoqlFilterError(`invalid ID field: ${value.value}`);
-    return { kind: 'string', value: id };
-  }
-  return value;
-}
-
 /** Whether a contact satisfies a resolved condition. */
 export function matchesCondition(contact: SalesforceContact, condition: SoqlCondition): boolean {
-  switch (condition.kind) {
-    case 'and':
-      return condition.operands.every((operand) => matchesCondition(contact, operand));
-    case 'or':
-      return condition.operands.some((operand) => matchesCondition(contact, operand));
-    case 'not':
-      return !matchesCondition(contact, condition.operand);
-    case 'compare':
-      break;
-  }
-  const actual = comparable(contact, condition.field);
-  const literals = condition.values.map(literalComparable);
-  switch (condition.operator) {
-    case '=':
-      return actual === literals[0];
-    case '!=':
-      return actual !== literals[0];
-    case 'IN':
-      return literals.includes(actual);
-    case 'NOT IN':
-      return !literals.includes(actual);
-    case 'LIKE':
-      return typeof actual === 'string' && likeToRegExp(String(literals[0] ?? '')).test(actual);
-    default: {
-      // A range comparison with null on either side is false, as in SQL.
-      const right = literals[0];
-      if (actual === null || right === null || right === undefined) return false;
-      if (condition.operator === '<') return actual < right;
-      if (condition.operator === '<=') return actual <= right;
-      if (condition.operator === '>') return actual > right;
-      return actual >= right;
-    }
-  }
+  return evaluateCondition(condition, (field) => comparable(contact, field));
 }
 
 /** Compares two contacts by the ORDER BY terms. */
@@ -208,32 +153,7 @@ function comparable(contact: SalesforceContact, field: string): string | number 
   return value;
 }
 
-function literalComparable(value: SoqlValue): string | number | boolean | null {
-  switch (value.kind) {
-    case 'null':
-      return null;
-    case 'string':
-      return value.value.toLowerCase();
-    default:
-      return value.value;
-  }
-}
-
 /** `+0000` -> `+00:00`, which Date.parse accepts everywhere. */
 function toIsoOffset(datetime: string): string {
   return datetime.replace(/([+-]\d{2})(\d{2})$/, '$1:$2');
-}
-
-function likeToRegExp(pattern: string): RegExp {
-  let source = '';
-  for (let i = 0; i < pattern.length; i += 1) {
-    const ch = pattern[i] as string;
-    if (ch === '\\' && (pattern[i + 1] === '%' || pattern[i + 1] === '_')) {
-      source += `\\${pattern[i + 1]}`;
-      i += 1;
-    } else if (ch === '%') source += '.*';
-    else if (ch === '_') source += '.';
-    else source += ch.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  }
-  return new RegExp(`^${source}$`, 's');
 }

@@ -1,6 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import type { FaultConfig } from '../simulator';
-import type { SalesforceContact } from '../population/vendor-records';
+import type { SalesforceContact, SalesforceOpportunity, SalesforceOpportunityContactRole } from '../population/vendor-records';
 import {
   startSimulatorServer,
   type RouteMatch,
@@ -16,12 +16,20 @@ import {
   projectContact,
   resolveCondition,
   resolveContactField,
-  SoqlFilterError,
   UnknownFieldError,
 } from './contact-fields';
+import {
+  matchesRoleCondition,
+  OPPORTUNITY_CONTACT_ROLES,
+  projectRole,
+  resolveRoleCondition,
+  resolveRoleField,
+  type RoleRow,
+} from './opportunity-contact-role-fields';
+import { SoqlFilterError } from './soql-condition';
 import { salesforceDateTime } from './salesforce-datetime';
 import { salesforceIdFor, toCaseSafeId } from './salesforce-id';
-import { parseSoql, SoqlSyntaxError } from './soql-parser';
+import { parseSoql, SoqlSyntaxError, type SoqlCondition } from './soql-parser';
 
 /**
  * A contract simulator of the Salesforce REST API subset the adapter uses, over real HTTP:
@@ -32,9 +40,15 @@ import { parseSoql, SoqlSyntaxError } from './soql-parser';
  * - sObject Collections retrieve, POST with `{ids, fields}` (max 2,000) and the GET form:
  *   https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_composite_sobjects_collections_retrieve_post.htm
  *   https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_composite_sobjects_collections_retrieve.htm
- * - SOQL query with `nextRecordsUrl` paging (`Sforce-Query-Options: batchSize=N`):
+ * - SOQL query with `nextRecordsUrl` paging (`Sforce-Query-Options: batchSize=N`), on Contact,
+ *   with `Account.Name` / `Owner.Name` and an `OpportunityContactRoles` subquery:
  *   https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/dome_query.htm
  *   https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/headers_queryoptions.htm
+ * - Composite, `POST .../composite` with up to 25 subrequests of which at most 5 are
+ *   queries; the simulator serves query and query-more subrequests (the adapter's way to
+ *   send a SOQL statement too long for a URL in the body), `{compositeResponse: [{body,
+ *   httpHeaders, httpStatusCode, referenceId}]}`, counted as one API call:
+ *   https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_composite_composite_post.htm
  * - Update a record, `PATCH .../sobjects/Contact/{id}` (204, no body):
  *   https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/dome_update_fields.htm
  * - Error bodies `[{message, errorCode, fields}]` and status codes:
@@ -53,6 +67,10 @@ export interface SalesforceSimulatorOptions {
   port?: number;
   /** The org's contacts (copied; PATCHes change the copies). */
   contacts: readonly SalesforceContact[];
+  /** The org's opportunities. @default none */
+  opportunities?: readonly SalesforceOpportunity[];
+  /** The contacts' roles on them (`OpportunityContactRoles` subqueries). @default none */
+  opportunityContactRoles?: readonly SalesforceOpportunityContactRole[];
   /** The connected app's consumer key. @default DEFAULT_SALESFORCE_CLIENT_ID */
   clientId?: string;
   /** The connected app's consumer secret. @default DEFAULT_SALESFORCE_CLIENT_SECRET */
@@ -63,7 +81,7 @@ export interface SalesforceSimulatorOptions {
   queryPageSize?: number;
   /** The daily API request allowance reported in `Sforce-Limit-Info`. @default 15000 */
   apiDailyLimit?: number;
-  /** The system name in the descriptor. @default 'salesforce' */
+  /** The system's name in the descriptor (`SYSTEMS`' `name`). @default 'salesforce' */
   system?: string;
 }
 
@@ -83,6 +101,8 @@ export const DEFAULT_SALESFORCE_CLIENT_SECRET = 'simulator-consumer-secret-8F2C6
 const ORG_ID = salesforceIdFor('00D', 1, '5e0');
 const INTEGRATION_USER_ID = salesforceIdFor('005', 99, '5e0');
 const MAX_RETRIEVE_IDS = 2000;
+const MAX_COMPOSITE_SUBREQUESTS = 25;
+const MAX_COMPOSITE_QUERIES = 5;
 const VERSIONED = /^\/services\/data\/v(\d{2,3}\.\d)\/(.+)$/;
 
 /** Starts the Salesforce simulator on loopback. */
@@ -101,8 +121,13 @@ export async function startSalesforceSimulator(options: SalesforceSimulatorOptio
     contacts.set(contact.Id, { ...contact });
     order.push(contact.Id);
   }
+  const opportunities = new Map((options.opportunities ?? []).map((opportunity) => [opportunity.Id, opportunity]));
+  const rolesByContact = new Map<string, RoleRow[]>();
+  for (const role of options.opportunityContactRoles ?? []) {
+    rolesByContact.set(role.ContactId, [...(rolesByContact.get(role.ContactId) ?? []), { role, opportunity: opportunities.get(role.OpportunityId) }]);
+  }
   const tokens = new Set<string>();
-  const cursors = new Map<string, { ids: string[]; fields: string[]; version: string }>();
+  const cursors = new Map<string, QueryCursor>();
   let cursorSerial = 0;
   let apiUsage = 0;
   let baseUrl = '';
@@ -154,10 +179,7 @@ export async function startSalesforceSimulator(options: SalesforceSimulatorOptio
       try {
         return handler(request, version as string, rest as string);
       } catch (error) {
-        if (error instanceof UnknownFieldError) return apiError(400, 'INVALID_FIELD', error.message, [error.field]);
-        if (error instanceof SoqlSyntaxError) return apiError(400, 'MALFORMED_QUERY', error.message);
-        if (error instanceof SoqlFilterError) return apiError(400, 'INVALID_QUERY_FILTER_OPERATOR', error.message);
-        throw error;
+        return apiErrorFor(error);
       }
     };
 
@@ -182,11 +204,25 @@ export async function startSalesforceSimulator(options: SalesforceSimulatorOptio
   const runQuery = (request: SimulatorRequest, version: string): SimulatorResponse => {
     const q = request.url.searchParams.get('q');
     if (!q) return apiError(400, 'MALFORMED_QUERY', "A query string has to be specified in the 'q' parameter");
+    return runSoql(q, version, pageSizeOf(request));
+  };
+
+  const runSoql = (q: string, version: string, pageSize: number): SimulatorResponse => {
     const query = parseSoql(q);
     if (query.object.toLowerCase() !== 'contact') {
       return apiError(400, 'INVALID_TYPE', `sObject type '${query.object}' is not supported.`);
     }
     const fields = resolveFields(query.fields);
+    const subqueries = query.subqueries.map((subquery): ResolvedSubquery => {
+      if (subquery.relationship.toLowerCase() !== OPPORTUNITY_CONTACT_ROLES.toLowerCase()) {
+        throw new SoqlRelationshipError(subquery.relationship);
+      }
+      return {
+        fields: [...new Set(subquery.fields.map(resolveRoleField))],
+        where: subquery.where ? resolveRoleCondition(subquery.where, toCaseSafeId) : null,
+        limit: subquery.limit,
+      };
+    });
     const where = query.where ? resolveCondition(query.where, toCaseSafeId) : null;
     const orderBy = query.orderBy.map((term) => {
       const field = resolveContactField(term.field);
@@ -201,18 +237,29 @@ export async function startSalesforceSimulator(options: SalesforceSimulatorOptio
     if (orderBy.length > 0) matched.sort((a, b) => compareContacts(a, b, orderBy));
     if (query.offset) matched = matched.slice(query.offset);
     if (query.limit !== null) matched = matched.slice(0, query.limit);
-    return queryPage({ ids: matched.map((c) => c.Id), fields, version }, 0, pageSizeOf(request));
+    return queryPage({ ids: matched.map((c) => c.Id), fields, subqueries, version }, 0, pageSize);
   };
 
-  const queryMore = (request: SimulatorRequest, version: string, locator: string): SimulatorResponse => {
+  const queryMore = (request: SimulatorRequest, version: string, locator: string): SimulatorResponse =>
+    queryMoreAt(locator, version, pageSizeOf(request));
+
+  const queryMoreAt = (locator: string, version: string, pageSize: number): SimulatorResponse => {
     const match = /^(01g[A-Za-z0-9]+)-(\d+)$/.exec(locator);
     const cursor = match ? cursors.get(match[1] as string) : undefined;
     if (!match || !cursor) return apiError(400, 'INVALID_QUERY_LOCATOR', 'invalid query locator');
-    return queryPage({ ...cursor, version }, Number(match[2]), pageSizeOf(request), match[1]);
+    return queryPage({ ...cursor, version }, Number(match[2]), pageSize, match[1]);
+  };
+
+  /** A contact's subquery answer: null when no row matches (as Salesforce answers), else a nested query result. */
+  const subqueryResult = (contact: SalesforceContact, subquery: ResolvedSubquery, version: string): Record<string, unknown> | null => {
+    let rows = (rolesByContact.get(contact.Id) ?? []).filter((row) => !subquery.where || matchesRoleCondition(row, subquery.where));
+    if (subquery.limit !== null) rows = rows.slice(0, subquery.limit);
+    if (rows.length === 0) return null;
+    return { totalSize: rows.length, done: true, records: rows.map((row) => projectRole(row, subquery.fields, version)) };
   };
 
   const queryPage = (
-    cursor: { ids: string[]; fields: string[]; version: string },
+    cursor: QueryCursor,
     start: number,
     pageSize: number,
     existingLocator?: string,
@@ -220,7 +267,10 @@ export async function startSalesforceSimulator(options: SalesforceSimulatorOptio
     const slice = cursor.ids.slice(start, start + pageSize);
     const records = slice.flatMap((id) => {
       const contact = contacts.get(id);
-      return contact ? [projectContact(contact, cursor.fields, cursor.version)] : [];
+      if (!contact) return [];
+      const record = projectContact(contact, cursor.fields, cursor.version);
+      if (cursor.subqueries.length > 0) record[OPPORTUNITY_CONTACT_ROLES] = subqueryResult(contact, cursor.subqueries[0]!, cursor.version);
+      return [record];
     });
     const next = start + slice.length;
     const done = next >= cursor.ids.length;
@@ -240,6 +290,57 @@ export async function startSalesforceSimulator(options: SalesforceSimulatorOptio
     }
     body.records = records;
     return { status: 200, body };
+  };
+
+  /**
+   * Composite: each subrequest answered in order, as if sent alone (errors included);
+   * query and query-more only, at most 5 of them.
+   */
+  const composite = (request: SimulatorRequest, version: string): SimulatorResponse => {
+    let parsed: { compositeRequest?: unknown };
+    try {
+      parsed = JSON.parse(request.body || '{}') as typeof parsed;
+    } catch {
+      return apiError(400, 'JSON_PARSER_ERROR', 'The request body is not valid JSON');
+    }
+    const subrequests = parsed?.compositeRequest;
+    if (!Array.isArray(subrequests) || subrequests.length === 0) {
+      return apiError(400, 'INVALID_INPUT', 'compositeRequest must be a non-empty list of subrequests');
+    }
+    if (subrequests.length > MAX_COMPOSITE_SUBREQUESTS) {
+      return apiError(400, 'LIMIT_EXCEEDED', `A composite request can have at most ${MAX_COMPOSITE_SUBREQUESTS} subrequests`);
+    }
+    const targets = subrequests.map((subrequest: { method?: unknown; url?: unknown; referenceId?: unknown }) => {
+      const url = typeof subrequest?.url === 'string' ? new URL(subrequest.url, 'http://composite') : null;
+      const versioned = url ? VERSIONED.exec(url.pathname) : null;
+      const rest = versioned?.[2] ?? '';
+      const kind = /^query\/?$/.test(rest) ? 'query' : /^query\/[^/]+$/.test(rest) ? 'more' : null;
+      return { subrequest, url, version: versioned?.[1] ?? version, rest, kind };
+    });
+    if (targets.filter((target) => target.kind !== null).length > MAX_COMPOSITE_QUERIES) {
+      return apiError(400, 'LIMIT_EXCEEDED', `A composite request can have at most ${MAX_COMPOSITE_QUERIES} query operations`);
+    }
+    const compositeResponse = targets.map(({ subrequest, url, version: subVersion, rest, kind }) => {
+      const referenceId = typeof subrequest?.referenceId === 'string' ? subrequest.referenceId : '';
+      let answer: SimulatorResponse;
+      if (!/^[A-Za-z0-9_]+$/.test(referenceId)) answer = apiError(400, 'INVALID_INPUT', 'referenceId must be letters, digits and _');
+      else if (subrequest?.method !== 'GET' || !url || !kind) {
+        answer = apiError(400, 'NOT_SUPPORTED', 'This simulator serves query and query-more subrequests only');
+      } else {
+        try {
+          answer =
+            kind === 'query'
+              ? url.searchParams.get('q')
+                ? runSoql(url.searchParams.get('q')!, subVersion, queryPageSize)
+                : apiError(400, 'MALFORMED_QUERY', "A query string has to be specified in the 'q' parameter")
+              : queryMoreAt(rest.slice('query/'.length), subVersion, queryPageSize);
+        } catch (error) {
+          answer = apiErrorFor(error);
+        }
+      }
+      return { body: answer.body ?? null, httpHeaders: {}, httpStatusCode: answer.status, referenceId };
+    });
+    return { status: 200, body: { compositeResponse } };
   };
 
   const pageSizeOf = (request: SimulatorRequest): number => {
@@ -331,6 +432,9 @@ export async function startSalesforceSimulator(options: SalesforceSimulatorOptio
       }
       return null;
     }
+    if (/^composite\/?$/.test(rest) && method === 'POST') {
+      return { label: 'composite', handle: api((req, version) => composite(req, version)) };
+    }
     if (/^limits\/?$/.test(rest) && method === 'GET') {
       return {
         label: 'limits',
@@ -358,7 +462,7 @@ export async function startSalesforceSimulator(options: SalesforceSimulatorOptio
     faults: options.faults,
     describe: (port) => {
       baseUrl = `http://127.0.0.1:${port}`;
-      return { system, dialect: 'salesforce', baseUrl, credentials: { clientId, clientSecret } };
+      return { name: system, dialect: 'salesforce', baseUrl, credentials: { clientId, clientSecret } };
     },
     route,
     notFound: () => notFoundError(),
@@ -390,6 +494,40 @@ export async function startSalesforceSimulator(options: SalesforceSimulatorOptio
     apiUsage: { get: () => apiUsage, enumerable: true },
     revokeTokens: { value: () => tokens.clear() },
   }) as SalesforceSimulator;
+}
+
+/** A query's cursor: the matched ids, the fields and subqueries to project, the API version. */
+interface QueryCursor {
+  ids: string[];
+  fields: string[];
+  subqueries: ResolvedSubquery[];
+  version: string;
+}
+
+/** A subquery with its fields and condition checked. */
+interface ResolvedSubquery {
+  fields: string[];
+  where: SoqlCondition | null;
+  limit: number | null;
+}
+
+/** A subquery on a relationship Contact does not have (INVALID_TYPE, as Salesforce answers). */
+class SoqlRelationshipError extends Error {
+  override readonly name = 'SoqlRelationshipError';
+  constructor(relationship: string) {
+    super(
+      `Didn't understand relationship '${relationship}' in FROM part of query call. If you are attempting to use a custom relationship, be sure to append the '__r' after the custom relationship name.`,
+    );
+  }
+}
+
+/** The error body Salesforce answers for a query or field the simulator refuses; anything else is a bug and is thrown. */
+function apiErrorFor(error: unknown): SimulatorResponse {
+  if (error instanceof UnknownFieldError) return apiError(400, 'INVALID_FIELD', error.message, [error.field]);
+  if (error instanceof SoqlSyntaxError) return apiError(400, 'MALFORMED_QUERY', error.message);
+  if (error instanceof SoqlFilterError) return apiError(400, 'INVALID_QUERY_FILTER_OPERATOR', error.message);
+  if (error instanceof SoqlRelationshipError) return apiError(400, 'INVALID_TYPE', error.message);
+  throw error;
 }
 
 /** Resolves requested field names to canonical ones, refusing the whole call on an unknown one. */

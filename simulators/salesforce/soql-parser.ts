@@ -1,6 +1,7 @@
 /**
  * A parser for the subset of SOQL an adapter needs against Contact:
- * `SELECT f, ... FROM Contact [WHERE cond] [ORDER BY f [ASC|DESC] [NULLS FIRST|LAST], ...] [LIMIT n] [OFFSET n]`
+ * `SELECT f, ... FROM Contact [WHERE cond] [ORDER BY f [ASC|DESC] [NULLS FIRST|LAST], ...] [LIMIT n] [OFFSET n]`,
+ * where the SELECT list may hold parent-to-child subqueries `(SELECT f, ... FROM Relationship [WHERE cond] [LIMIT n])`,
  * where a condition is comparisons (`= != <> < <= > >=`, `IN (...)`, `NOT IN (...)`, `LIKE`)
  * joined by AND / OR / NOT with parentheses. As in Salesforce, AND and OR cannot be mixed
  * at one level without parentheses, and string literals use backslash escapes.
@@ -33,9 +34,23 @@ export interface SoqlOrder {
   nullsLast: boolean;
 }
 
+/**
+ * A parent-to-child subquery in the SELECT list, named by the child relationship
+ * (`OpportunityContactRoles` on Contact).
+ * https://developer.salesforce.com/docs/atlas.en-us.soql_sosl.meta/soql_sosl/sforce_api_calls_soql_relationships_query_using.htm
+ */
+export interface SoqlSubquery {
+  relationship: string;
+  fields: string[];
+  where: SoqlCondition | null;
+  limit: number | null;
+}
+
 /** A parsed query; field names are as written (the caller resolves them). */
 export interface SoqlQuery {
   fields: string[];
+  /** Parent-to-child subqueries, in the order written. */
+  subqueries: SoqlSubquery[];
   object: string;
   where: SoqlCondition | null;
   orderBy: SoqlOrder[];
@@ -244,12 +259,44 @@ export function parseSoql(text: string): SoqlQuery {
     return { kind: joiner === 'AND' ? 'and' : 'or', operands };
   };
 
+  /** `SELECT` list: fields, and (at the top level only) subqueries in parentheses. */
+  const selectList = (allowSubqueries: boolean): { fields: string[]; subqueries: SoqlSubquery[] } => {
+    const fields: string[] = [];
+    const subqueries: SoqlSubquery[] = [];
+    do {
+      if (fields.length + subqueries.length > 0) pos += 1; // the comma
+      if (peek()?.type === 'punct' && peek()?.text === '(') {
+        if (!allowSubqueries) throw new SoqlSyntaxError('unexpected token: nested subqueries are not supported');
+        pos += 1;
+        subqueries.push(subquery());
+        expectPunct(')');
+      } else {
+        fields.push(identifier());
+      }
+    } while (peek()?.type === 'punct' && peek()?.text === ',');
+    return { fields, subqueries };
+  };
+
+  const subquery = (): SoqlSubquery => {
+    expectKeyword('SELECT');
+    const { fields } = selectList(false);
+    expectKeyword('FROM');
+    const relationship = identifier();
+    let where: SoqlCondition | null = null;
+    if (isKeyword('WHERE')) {
+      pos += 1;
+      where = condition();
+    }
+    let limit: number | null = null;
+    if (isKeyword('LIMIT')) {
+      pos += 1;
+      limit = integer();
+    }
+    return { relationship, fields, where, limit };
+  };
+
   expectKeyword('SELECT');
-  const fields = [identifier()];
-  while (peek()?.type === 'punct' && peek()?.text === ',') {
-    pos += 1;
-    fields.push(identifier());
-  }
+  const { fields, subqueries } = selectList(true);
   expectKeyword('FROM');
   const object = identifier();
   let where: SoqlCondition | null = null;
@@ -291,7 +338,7 @@ export function parseSoql(text: string): SoqlQuery {
     offset = integer();
   }
   if (pos < tokens.length) throw new SoqlSyntaxError(`unexpected token: '${describe(peek())}'`);
-  return { fields, object, where, orderBy, limit, offset };
+  return { fields, subqueries, object, where, orderBy, limit, offset };
 }
 
 const RESERVED = new Set([

@@ -18,8 +18,18 @@ export interface ScimFilter {
   readonly expression: unknown[];
   /** Matches views (see `caseFoldedView`) and returns those that pass. */
   match<T extends object>(views: T[]): T[];
-  /** The value when the filter is a single `attr eq "value"` on an indexed attribute, for a fast lookup. */
-  readonly simpleEquality: { attribute: IndexedAttribute; value: string } | null;
+  /**
+   * When every `or` branch of the filter is one `attr eq "value"` on an indexed attribute
+   * (`id eq "a" or id eq "b" ...`, the adapter's batched read), those equalities, so the
+   * simulator can narrow the candidates by index before the matcher runs; else null.
+   */
+  readonly indexedEqualities: readonly IndexedEquality[] | null;
+}
+
+/** One `attr eq "value"` on an indexed attribute. */
+export interface IndexedEquality {
+  attribute: IndexedAttribute;
+  value: string;
 }
 
 /** Attributes the simulator keeps an index for. */
@@ -66,7 +76,7 @@ export function parseScimFilter(text: string): ScimFilter {
   return {
     expression,
     match: <T extends object>(views: T[]) => filter.match(views) as T[],
-    simpleEquality: simpleEqualityOf(expression),
+    indexedEqualities: indexedEqualitiesOf(expression),
   };
 }
 
@@ -112,9 +122,15 @@ function restoreEmails(node: unknown, literals: unknown[]): unknown {
   return out;
 }
 
-function simpleEqualityOf(expression: unknown[]): ScimFilter['simpleEquality'] {
-  if (expression.length !== 1) return null;
-  const branch = expression[0] as Record<string, unknown>;
+function indexedEqualitiesOf(expression: unknown[]): IndexedEquality[] | null {
+  const equalities = expression.map(equalityOf);
+  return equalities.length > 0 && equalities.every((equality) => equality !== null) ? (equalities as IndexedEquality[]) : null;
+}
+
+/** The equality when one `or` branch (an object of attribute -> test) is one `attr eq "value"` on an indexed attribute. */
+function equalityOf(node: unknown): IndexedEquality | null {
+  if (typeof node !== 'object' || node === null || Array.isArray(node)) return null;
+  const branch = node as Record<string, unknown>;
   const keys = Object.keys(branch);
   if (keys.length !== 1) return null;
   const key = keys[0] as string;

@@ -44,7 +44,7 @@ export interface ScimSimulatorOptions {
   bearerToken?: string;
   /** Faults from the start. @default {} */
   faults?: FaultConfig;
-  /** The system name in the descriptor. @default 'identity' */
+  /** The system's name in the descriptor (`SYSTEMS`' `name`). @default 'identity' */
   system?: string;
 }
 
@@ -95,12 +95,22 @@ export async function startScimSimulator(options: ScimSimulatorOptions): Promise
   };
   for (const user of options.users) index(structuredClone(user));
 
-  /** A user as the API answers it: through scimmy's User schema, with an absolute location. */
+  /**
+   * A user as the API answers it: through scimmy's User schema, with an absolute location.
+   * Kept per user object (a PATCH stores a new object), since scimmy's schema pass costs
+   * about a millisecond a user and a batched read answers fifty.
+   */
+  const rendered = new WeakMap<ScimUser, Record<string, unknown>>();
   const render = (user: ScimUser): Record<string, unknown> => {
-    const out = JSON.parse(JSON.stringify(new SCIMMY.Schemas.User(user, 'out'))) as Record<string, unknown> & {
-      meta: Record<string, unknown>;
-    };
-    out.meta.location = `${baseUrl}/Users/${user.id}`;
+    let out = rendered.get(user);
+    if (!out) {
+      const fresh = JSON.parse(JSON.stringify(new SCIMMY.Schemas.User(user, 'out'))) as Record<string, unknown> & {
+        meta: Record<string, unknown>;
+      };
+      fresh.meta.location = `${baseUrl}/Users/${user.id}`;
+      out = fresh;
+      rendered.set(user, out);
+    }
     return out;
   };
 
@@ -140,14 +150,19 @@ export async function startScimSimulator(options: ScimSimulatorOptions): Promise
       matched = [...users.values()];
     } else {
       const filter = parseScimFilter(filterText);
-      const equality = filter.simpleEquality;
+      const equalities = filter.indexedEqualities;
       let candidates: ScimUser[];
-      if (equality?.attribute === 'id') candidates = users.has(equality.value) ? [views.get(equality.value) as ScimUser] : [];
-      else if (equality) {
-        const map = { userName: byUserName, 'emails.value': byEmail, 'phoneNumbers.value': byPhone, externalId: byExternalId }[
-          equality.attribute
-        ];
-        candidates = [...(map.get(equality.value) ?? [])].map((id) => views.get(id) as ScimUser);
+      if (equalities) {
+        const ids = new Set<string>();
+        for (const { attribute, value } of equalities) {
+          if (attribute === 'id') {
+            if (users.has(value)) ids.add(value);
+          } else {
+            const map = { userName: byUserName, 'emails.value': byEmail, 'phoneNumbers.value': byPhone, externalId: byExternalId }[attribute];
+            for (const id of map.get(value) ?? []) ids.add(id);
+          }
+        }
+        candidates = [...ids].map((id) => views.get(id) as ScimUser);
       } else candidates = [...views.values()];
       // The index only narrows; scimmy's matcher decides.
       matched = filter.match(candidates).map((view) => users.get(view.id) as ScimUser);
@@ -237,7 +252,7 @@ export async function startScimSimulator(options: ScimSimulatorOptions): Promise
     faults: options.faults,
     describe: (port) => {
       baseUrl = `http://127.0.0.1:${port}${BASE_PATH}`;
-      return { system, dialect: 'scim', baseUrl, credentials: { bearerToken } };
+      return { name: system, dialect: 'scim', baseUrl, credentials: { bearerToken } };
     },
     route,
     notFound: (request) => scimError(404, `No endpoint ${request.method} ${request.url.pathname}`),

@@ -103,9 +103,18 @@ export interface LookupKey {
   value: string;
 }
 
-/** A per-call budget; an adapter must give up (and abort the HTTP call) when it runs out. */
+/** How an operation's HTTP calls are bounded; an adapter passes these on to every call it makes. */
 export interface CallOptions {
+  /** The caller's signal: when it fires the adapter gives up (and aborts its HTTP calls). Not a source failure. */
   signal?: AbortSignal;
+  /**
+   * Time budget of each HTTP call the operation makes, in ms, from the moment the call is
+   * sent (time waiting for a connection is not counted). A call that runs out fails
+   * TIMEOUT. @default none
+   */
+  budgetMs?: number;
+  /** Who the calls are for (one object per request): waiting calls are served lane by lane. @default one shared lane */
+  lane?: unknown;
 }
 
 /** One page of a backfill. */
@@ -133,6 +142,12 @@ export interface SourceAdapter {
   readonly providedFields: readonly string[];
   /** Reads records by id in as few calls as the dialect allows; answers in `ids` order, null for a miss. */
   fetchByIds(ids: readonly string[], options?: CallOptions): Promise<(SourceRecord | null)[]>;
+  /**
+   * The fewest HTTP calls `fetchByIds` needs for this many distinct records, by the
+   * vendor's limits per call (Salesforce: 10,000 ids a Composite call; SCIM: `idBatchSize`
+   * ids a filtered list; Mailchimp: one member a call). The benchmark's ideal.
+   */
+  minimumReadCalls(records: number): number;
   /** Finds the records holding a key (exact match, as the source can best express it). */
   findByKey(key: LookupKey, options?: CallOptions): Promise<SourceRecord[]>;
   /** Pages through records changed since a cursor (null: from the beginning), for backfills. */

@@ -265,6 +265,8 @@ export class ConsentService {
   /**
    * Which source records' own consent flags disagree with the store (drift), and a note
    * of it for the per-system counts. The store stays the answer; this only reports.
+   * Only flags in the vocabulary are compared: a source may hold channels this
+   * deployment does not use (Salesforce's fax opt-out), which the store can never hold.
    */
   async consentDrift(
     customerId: string,
@@ -272,12 +274,14 @@ export class ConsentService {
   ): Promise<SourceDrift[]> {
     const state = await this.writer.catchUp(customerId);
     const at = this.now();
+    const known = (flag: SourceConsentFlag): boolean =>
+      this.vocabulary.channels.some((channel) => channel.name === flag.channel) && this.vocabulary.purposes.includes(flag.purpose);
     const observed = records.map(({ system, recordId, flags }) => ({
       system,
       recordId,
       disagreements: compareWithSourceFlags(
         state,
-        flags.map((flag) => (flag.contactPoint ? { ...flag, contactPoint: this.normaliseAnyContactPoint(flag.contactPoint, flag.channel) } : flag)),
+        flags.filter(known).map((flag) => (flag.contactPoint ? { ...flag, contactPoint: this.normaliseAnyContactPoint(flag.contactPoint, flag.channel) } : flag)),
         at,
       ),
     }));

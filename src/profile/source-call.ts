@@ -1,3 +1,5 @@
+import type { SourceErrorKind } from '../adapters/http/source-error';
+
 /** How one source answered this request's calls (`Customer.sources`). */
 export type SourceCallStatus = 'OK' | 'TIMEOUT' | 'ERROR';
 
@@ -7,13 +9,15 @@ export interface SourceCallReport {
   status: SourceCallStatus;
   /** Time of the batch call that fetched (or failed to fetch) the records. */
   latencyMs: number;
-  /** Why it failed, in words fit for the caller (no personal data); null when OK. */
+  /** Why it failed, in words fit for the caller (no personal data), a clause without a final full stop; null when OK. */
   error: string | null;
+  /** Why it failed, as `extensions.reason` says it (the source error's kind: TIMEOUT, UNAVAILABLE, ...); absent when OK. */
+  reason?: SourceErrorKind;
 }
 
 /** A source's records could not be fetched; the loader answers this for each of the batch's keys. */
 export class SourceFetchError extends Error {
-  constructor(readonly report: SourceCallReport & { status: 'TIMEOUT' | 'ERROR' }) {
+  constructor(readonly report: SourceCallReport & { status: 'TIMEOUT' | 'ERROR'; reason: SourceErrorKind }) {
     super(report.error ?? `${report.system} failed`);
     this.name = 'SourceFetchError';
   }

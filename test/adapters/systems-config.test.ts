@@ -73,8 +73,8 @@ describe('loadSystemsConfig', () => {
 describe('systemsConfigFromDescriptors', () => {
   it('makes one system per simulator line, pointing the identity system at the CRM', () => {
     const systems = systemsConfigFromDescriptors([
-      { system: 'salesforce', dialect: 'salesforce', baseUrl: 'http://127.0.0.1:1', credentials: { clientId: 'a', clientSecret: 'b' } },
-      { system: 'identity', dialect: 'scim', baseUrl: 'http://127.0.0.1:2/scim/v2', credentials: { bearerToken: 't' } },
+      { name: 'salesforce', dialect: 'salesforce', baseUrl: 'http://127.0.0.1:1', credentials: { clientId: 'a', clientSecret: 'b' } },
+      { name: 'identity', dialect: 'scim', baseUrl: 'http://127.0.0.1:2/scim/v2', credentials: { bearerToken: 't' } },
     ]);
     expect(systems).toEqual([
       { name: 'salesforce', dialect: 'salesforce', baseUrl: 'http://127.0.0.1:1', credentials: { clientId: 'a', clientSecret: 'b' }, options: {} },

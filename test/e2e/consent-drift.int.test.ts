@@ -94,6 +94,22 @@ describe('consent drift: source flags compared with the store, over GraphQL', ()
     expect(emailMarketing(drift, 'salesforce')).toMatchObject({ sourceStatus: 'GRANTED', storeStatus: 'DENIED' });
   });
 
+  it("never reports drift on a channel outside the consent vocabulary, such as the CRM's fax opt-out", async () => {
+    // A contact who has not opted out of fax: the CRM says FAX/MARKETING GRANTED, which the store can never hold.
+    const faxable = testPopulation().salesforceContacts.find((candidate) => !candidate.HasOptedOutOfFax && candidate.Id !== contact.Id)!;
+    const body = await gateway.graphql<{ customer: { consentDrift: Drift[] }; consentVocabulary: { channels: string[] } }>(
+      `query($recordId: String!) {
+        customer(by: { source: { system: "salesforce", recordId: $recordId } }) { consentDrift { system disagreements { channel purpose } } }
+        consentVocabulary { channels }
+      }`,
+      { recordId: faxable.Id },
+    );
+    expect(body.errors).toBeUndefined();
+    const channels = body.data!.customer.consentDrift.flatMap((drift) => drift.disagreements.map((disagreement) => disagreement.channel));
+    expect(channels).not.toContain('FAX');
+    expect(channels.every((channel) => body.data!.consentVocabulary.channels.includes(channel))).toBe(true);
+  });
+
   it('clears the drift once the store and the CRM agree again', async () => {
     const { id } = await read();
     await gateway.graphql(RECORD, { customerId: id, status: 'GRANTED', key: 'drift-grant' });

@@ -7,6 +7,7 @@ import { parseMergeConfig } from '../../src/profile/merge-config';
 import type { RunningSimulator } from '../../simulators/simulator';
 import { startTestGateway, type RunningGateway } from '../harness/gateway';
 import { openTestStore } from '../harness/store';
+import { MAILCHIMP_AUDIENCE_NAME, MAILCHIMP_INTERESTS } from '../../simulators/population/reference-data';
 import { startTestMailchimp, startTestSalesforce, startTestScim, testPopulation } from '../harness/simulators';
 
 const PROFILE = `
@@ -111,7 +112,7 @@ describe('customer profiles over GraphQL, against the three simulators', () => {
     }
   });
 
-  it('answers 100 customers with one sObject Collections call to Salesforce and one read per record elsewhere, none twice', async () => {
+  it('answers 100 customers with one Composite call to Salesforce and one read per record elsewhere, none twice', async () => {
     await runBackfill({ graph: customers.graph, resolver: customers.resolver, adapters, pageSize: 200 });
     const redirected = new Set((await customers.graph.redirects.find({}).toArray()).map((r) => r._id));
     const ids = (await customers.graph.customers.find({}).sort({ _id: 1 }).toArray()).map((c) => c._id).filter((id) => !redirected.has(id)).slice(0, 100);
@@ -128,7 +129,7 @@ describe('customer profiles over GraphQL, against the three simulators', () => {
     expect(errors).toBeUndefined();
     expect(data!.customers).toHaveLength(200);
     expect(data!.customers.every((c) => c.sources.every((s) => s.status === 'OK'))).toBe(true);
-    expect(salesforce.requestCount('composite.retrieve')).toBe(1);
+    expect(salesforce.requestCount('composite')).toBe(1);
     expect(mailchimp.requestCount('member.get')).toBe(perSystem('mailchimp'));
     // SCIM reads by id in batches of 50 (`id eq ... or ...`); Mailchimp has no batch read by id.
     expect(scim.requestCount('users.list')).toBe(Math.ceil(perSystem('identity') / 50));
@@ -164,6 +165,53 @@ describe('customer profiles over GraphQL, against the three simulators', () => {
     } finally {
       mailchimp.setFaults({});
       await tightGateway.stop();
+    }
+  });
+
+  it("fills the CRM view's account, owner and open opportunities, names the ESP's audience and interests, and gives countries as ISO codes", async () => {
+    const contact = population.salesforceContacts.find((c) => phoneChanged.records.some((r) => r.recordId === c.Id))!;
+    const member = population.mailchimpMembers.find((m) => phoneChanged.records.some((r) => r.recordId === m.id))!;
+    const open = new Set(population.salesforceOpportunities.filter((o) => !o.IsClosed).map((o) => o.Id));
+    const openOpportunities = population.salesforceOpportunityContactRoles.filter((role) => role.ContactId === contact.Id && open.has(role.OpportunityId)).length;
+    const { data, errors } = await gateway.graphql<{
+      customer: {
+        addresses: { country: string | null }[];
+        crm: { accountName: string | null; ownerName: string | null; openOpportunities: number | null };
+        engagement: { lists: string[]; interests: string[] };
+      };
+    }>(
+      `query($email: String!) { customer(by: { email: $email }) {
+        addresses { country } crm { accountName ownerName openOpportunities } engagement { lists interests }
+      } }`,
+      { email: phoneChanged.emails[0]! },
+    );
+    expect(errors).toBeUndefined();
+    const customer = data!.customer;
+    expect(customer.crm).toEqual({ accountName: contact.Account?.Name ?? null, ownerName: contact.Owner.Name, openOpportunities });
+    expect(customer.engagement.lists).toEqual([MAILCHIMP_AUDIENCE_NAME]);
+    expect(customer.engagement.interests.sort()).toEqual(
+      MAILCHIMP_INTERESTS.filter((interest) => member.interests[interest.id]).map((interest) => interest.name).sort(),
+    );
+    expect(customer.addresses.length).toBeGreaterThan(0);
+    expect(customer.addresses.map((address) => address.country)).toEqual(customer.addresses.map(() => phoneChanged.country));
+  });
+
+  it('answers a failed source with extensions.system and extensions.reason, as README promises, in a message that reads as one sentence', async () => {
+    mailchimp.setFaults({ failNext: { count: 3, status: 503 }, routes: ['member.get'] }); // the call and its two retries
+    try {
+      const { data, errors } = await customerByEmail(phoneChanged.emails[0]!);
+      expect(data!.customer!.engagement).toBeNull();
+      expect(errors).toEqual([
+        expect.objectContaining({
+          path: ['customer', 'engagement'],
+          extensions: { code: 'SOURCE_UNAVAILABLE', system: 'mailchimp', reason: 'UNAVAILABLE' },
+        }),
+      ]);
+      expect(errors![0]!.message).toBe(
+        'The engagement view is missing: mailchimp failed: The mailchimp system is unavailable (HTTP 503 Service Unavailable). The rest of the profile is from the other sources.',
+      );
+    } finally {
+      mailchimp.setFaults({});
     }
   });
 

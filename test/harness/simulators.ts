@@ -44,7 +44,14 @@ export function startTestSimulators(options: { size?: number; seed?: number } = 
 
 /** Starts the Salesforce simulator on a free port over the test population's contacts. */
 export function startTestSalesforce(options: Partial<SalesforceSimulatorOptions> = {}): Promise<SalesforceSimulator> {
-  return startSalesforceSimulator({ contacts: testPopulation().salesforceContacts, port: 0, ...options });
+  const population = testPopulation();
+  return startSalesforceSimulator({
+    contacts: population.salesforceContacts,
+    opportunities: population.salesforceOpportunities,
+    opportunityContactRoles: population.salesforceOpportunityContactRoles,
+    port: 0,
+    ...options,
+  });
 }
 
 /** Starts the Mailchimp simulator on a free port over the test population's members. */

@@ -1,6 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
+import { createAdapters } from '../../src/adapters/create-adapters';
+import { loadSystemsConfig } from '../../src/adapters/systems-config';
 
 /** `npm run simulators` (simulators/cli.ts) as a user runs it: three JSON lines, then serving until SIGTERM. */
 
@@ -18,7 +20,7 @@ function exitCode(child: ChildProcess): Promise<number | null> {
   return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
 }
 
-test('prints one JSON line per simulator once they listen, serves them, and stops on SIGTERM', async () => {
+test('prints one JSON line per simulator once they listen, each a SYSTEMS entry, serves them, and stops on SIGTERM', async () => {
   const child = runCli({ POPULATION: '60', SEED: '4', SIMULATOR_PORTS: '0,0,0' });
   const exited = exitCode(child);
   try {
@@ -28,8 +30,13 @@ test('prints one JSON line per simulator once they listen, serves them, and stop
       lines.push(line);
       if (lines.length === 3) break;
     }
-    const descriptors = lines.map((line) => JSON.parse(line) as { system: string; dialect: string; baseUrl: string; credentials: Record<string, string> });
-    expect(descriptors.map((d) => [d.system, d.dialect])).toEqual([
+    const descriptors = lines.map((line) => JSON.parse(line) as { name: string; dialect: string; baseUrl: string; credentials: Record<string, string> });
+    // The lines, as a JSON array, are a SYSTEMS value the gateway accepts as it is.
+    const systems = loadSystemsConfig({ SYSTEMS: `[${lines.join(',')}]` })!;
+    expect(systems.map((system) => system.name)).toEqual(['salesforce', 'mailchimp', 'identity']);
+    expect(systems[2]!.options).toEqual({ crossReferenceSystem: 'salesforce' });
+    await Promise.all(createAdapters(systems).map((adapter) => adapter.close()));
+    expect(descriptors.map((d) => [d.name, d.dialect])).toEqual([
       ['salesforce', 'salesforce'],
       ['mailchimp', 'mailchimp'],
       ['identity', 'scim'],

@@ -25,8 +25,23 @@ export interface HttpRequest {
   idempotent?: boolean;
   /** Whether the client's `willSendRequest` hook should add credentials. @default true */
   authenticate?: boolean;
-  /** Aborts the call (and any retry) when it fires. */
+  /**
+   * The caller's own signal: aborts the call (and any retry) when it fires. A caller's
+   * abort is not a source failure: it is never retried or counted by the breaker.
+   */
   signal?: AbortSignal;
+  /**
+   * Time budget of this call, in ms, counted from the moment it is sent: a wait for a
+   * free connection is not part of it; its retries and their backoff are. When it runs
+   * out the call fails TIMEOUT, which counts against the source (a sent request went
+   * unanswered). @default none (only the pool's connect, headers and body timeouts)
+   */
+  budgetMs?: number;
+  /**
+   * Who the call is for (any value; one request's loaders pass one object): calls
+   * waiting for a connection are served one lane at a time, in turn. @default one shared lane
+   */
+  lane?: unknown;
 }
 
 /** A source's answer: status, headers, and the body parsed as JSON when it is JSON. */
@@ -39,4 +54,9 @@ export interface HttpResponse<T = unknown> {
 /** Whether a request may be retried: its own say, else the method's semantics (RFC 9110 section 9.2.2). */
 export function isIdempotent(request: HttpRequest): boolean {
   return request.idempotent ?? ['GET', 'PUT', 'DELETE'].includes(request.method);
+}
+
+/** The per-call settings an adapter passes on from the port's `CallOptions` to each HTTP call. */
+export function callSettings(options: { signal?: AbortSignal; budgetMs?: number; lane?: unknown }): Pick<HttpRequest, 'signal' | 'budgetMs' | 'lane'> {
+  return { signal: options.signal, budgetMs: options.budgetMs, lane: options.lane };
 }

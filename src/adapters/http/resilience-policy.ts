@@ -4,7 +4,6 @@ import {
   circuitBreaker,
   handleWhen,
   retry,
-  wrap,
   type CircuitBreakerPolicy,
   type IPolicy,
   type IRetryBackoffContext,
@@ -29,19 +28,22 @@ export interface BreakerOptions {
   halfOpenAfterMs?: number;
 }
 
-/** The policies one source's calls run under. */
+/**
+ * The policies one source's calls run under. The client nests them as retry (outside,
+ * idempotent calls only) -> wait for a connection slot -> breaker -> one HTTP attempt,
+ * so the breaker sees each sent attempt and nothing else: not the wait for a slot, and
+ * not a call the caller gave up on (a {@link SourceError} with `cancelled`).
+ */
 export interface ResiliencePolicies {
   /** Shared by every call of the source, so failures of any call count. */
   breaker: CircuitBreakerPolicy;
-  /** For idempotent calls: retries (outside) around the breaker (inside), so each attempt is counted. */
-  idempotent: IPolicy;
-  /** For calls that must not be repeated: the breaker alone. */
-  once: IPolicy;
+  /** Retries of idempotent calls; each retry waits for a slot and passes the breaker again. */
+  retry: IPolicy;
 }
 
 /**
  * Builds the retry and circuit-breaker policies of one source with cockatiel 3.
- * Retries only transient {@link SourceError}s, with capped exponential backoff and
+ * Retries and counts only transient {@link SourceError}s (never a caller's abort), with capped exponential backoff and
  * "equal jitter" (half fixed, half random), never shorter than the source's `Retry-After`.
  */
 export function createResiliencePolicies(
@@ -63,6 +65,5 @@ export function createResiliencePolicies(
     const asked = error instanceof SourceError ? (error.retryAfterMs ?? 0) : 0;
     return Math.min(maxDelayMs, Math.max(jittered, asked));
   });
-  const retries = retry(retryable, { maxAttempts: maxRetries, backoff });
-  return { breaker, idempotent: wrap(retries, breaker), once: breaker };
+  return { breaker, retry: retry(retryable, { maxAttempts: maxRetries, backoff }) };
 }

@@ -4,6 +4,8 @@ import { Pool } from 'undici';
 import type { Logger } from '../../observability/logger';
 import type { GatewayMetrics } from '../../observability/metrics';
 import type { SystemHealth } from '../../systems/system-status';
+import { CallBudget } from './call-budget';
+import { ConnectionSlots } from './connection-slots';
 import { isIdempotent, type HttpRequest, type HttpResponse } from './http-request';
 import { createResiliencePolicies, type BreakerOptions, type ResiliencePolicies, type RetryOptions } from './resilience-policy';
 import { parseRetryAfter } from './retry-after';
@@ -20,7 +22,7 @@ export interface ResilientHttpClientOptions {
   metrics?: GatewayMetrics;
   /** Where circuit changes are logged (system name and error label only). @default none */
   logger?: Logger;
-  /** Connections open at once per origin; calls beyond it queue in the pool. @default 10 */
+  /** Calls sent at once (and connections per origin); more wait in the client's own queue, lane by lane. @default 10 */
   maxConnections?: number;
   /** Time to establish a TCP/TLS connection, in ms. @default 5000 */
   connectTimeoutMs?: number;
@@ -42,10 +44,13 @@ export interface ResilientHttpClientOptions {
  * about that vendor (credentials in {@link willSendRequest}, error bodies in
  * {@link errorFromResponse}, usage headers in {@link didReceiveResponse}).
  *
- * Underneath: an undici `Pool` per origin (keep-alive, a connection limit, connect,
- * headers and body timeouts); cockatiel retries for idempotent calls only, around a
- * circuit breaker shared by all calls of the source; every HTTP attempt timed and
- * counted in `gateway_source_calls_total` / `gateway_source_call_duration_seconds`;
+ * Underneath: the client's own queue of calls waiting for one of `maxConnections` slots
+ * ({@link ConnectionSlots}); an undici `Pool` per origin (keep-alive, connect, headers
+ * and body timeouts); cockatiel retries for idempotent calls only, around a circuit
+ * breaker shared by all calls of the source that counts only what the source did (an
+ * error or a timeout of a sent request; never a wait for a slot or a caller's abort);
+ * a time budget per call that starts when the call is sent; every HTTP attempt timed
+ * and counted in `gateway_source_calls_total` / `gateway_source_call_duration_seconds`;
  * every failure a {@link SourceError}.
  */
 export class ResilientHttpClient {
@@ -56,6 +61,8 @@ export class ResilientHttpClient {
   protected readonly health = new SourceHealth();
   private readonly policies: ResiliencePolicies;
   private readonly pools = new Map<string, Pool>();
+  /** Our queue in front of the pool: at most maxConnections calls sent at once. */
+  private readonly slots: ConnectionSlots;
   private readonly metrics?: GatewayMetrics;
   private readonly poolOptions: Pool.Options;
 
@@ -82,6 +89,7 @@ export class ResilientHttpClient {
       circuit.onHalfOpen(() => logger.info({ system }, 'source circuit half-open: probing'));
       circuit.onReset(() => logger.info({ system }, 'source circuit closed'));
     }
+    this.slots = new ConnectionSlots(maxConnections);
     this.poolOptions = {
       connections: maxConnections,
       keepAliveTimeout: keepAliveTimeoutMs,
@@ -94,23 +102,39 @@ export class ResilientHttpClient {
   /**
    * Sends one call: credentials first (outside the breaker, so fetching a token never
    * waits on a half-open probe that is itself waiting for the token), then the attempts.
-   * Resolves with any 2xx-3xx answer; throws a {@link SourceError} otherwise.
+   * Each attempt waits for a connection slot (our queue: not the source's time, not its
+   * failure), then passes the breaker and is sent; the call's budget starts with the first
+   * attempt sent. Resolves with any 2xx-3xx answer; throws a {@link SourceError} otherwise.
    */
   async send<T = unknown>(request: HttpRequest): Promise<HttpResponse<T>> {
     const prepared: HttpRequest = { ...request, headers: { ...request.headers } };
     await this.willSendRequest(prepared);
     const url = this.resolveUrl(prepared);
-    const policy = isIdempotent(prepared) ? this.policies.idempotent : this.policies.once;
+    const budget = prepared.budgetMs === undefined ? undefined : new CallBudget(prepared.budgetMs);
+    const call: CallSignals = { caller: prepared.signal, budget, signal: anySignal(prepared.signal, budget?.signal) };
+    const sendOnce = async (): Promise<HttpResponse> => {
+      const release = await this.slots.acquire(prepared.lane, call.signal);
+      budget?.start();
+      try {
+        return await this.policies.breaker.execute(() => this.attempt(prepared, url, call), call.signal);
+      } finally {
+        release();
+      }
+    };
     try {
-      const execution = policy.execute(({ signal }) => this.attempt(prepared, url, signal), prepared.signal);
-      return (await untilAborted(execution, prepared.signal, this.system)) as HttpResponse<T>;
+      const execution = isIdempotent(prepared) ? this.policies.retry.execute(sendOnce, call.signal) : sendOnce();
+      return (await untilAborted(execution, call, this.system)) as HttpResponse<T>;
     } catch (error) {
       if (error instanceof BrokenCircuitError || error instanceof IsolatedCircuitError) {
         this.metrics?.sourceCalls.inc({ system: this.system, operation: prepared.operation, outcome: 'circuit_open' });
         throw new SourceError(this.system, 'CIRCUIT_OPEN', { cause: error });
       }
-      if (error instanceof TaskCancelledError) throw new SourceError(this.system, 'TIMEOUT', { cause: error });
+      if (error instanceof SourceError) throw error;
+      // Given up before a send (in a backoff or waiting for a slot): the caller's abort or the budget.
+      if (call.signal?.aborted) throw abortError(call, this.system, error);
       throw error;
+    } finally {
+      budget?.stop();
     }
   }
 
@@ -156,11 +180,12 @@ export class ResilientHttpClient {
   }
 
   /** One HTTP attempt, timed and counted; every failure leaves as a SourceError. */
-  private async attempt(request: HttpRequest, url: URL, signal: AbortSignal): Promise<HttpResponse> {
-    // The caller gave up during a backoff: no call, nothing counted (neither metric nor breaker).
-    if (signal.aborted) throw new TaskCancelledError();
+  private async attempt(request: HttpRequest, url: URL, call: CallSignals): Promise<HttpResponse> {
+    // Given up during a backoff: no call, nothing counted (neither metric nor breaker).
+    if (call.signal?.aborted) throw new TaskCancelledError();
     const started = performance.now();
     let outcome = 'ok';
+    let cancelled = false;
     try {
       const { body, contentType } = encodeBody(request);
       const headers = { accept: 'application/json', ...(contentType && { 'content-type': contentType }), ...request.headers };
@@ -169,8 +194,7 @@ export class ResilientHttpClient {
         path: `${url.pathname}${url.search}`,
         headers,
         body,
-        // Only a caller's signal: cockatiel's shared never-aborted signal would collect a listener per call.
-        signal: request.signal ? signal : undefined,
+        signal: call.signal,
       });
       const response: HttpResponse = {
         status: answer.statusCode,
@@ -181,24 +205,33 @@ export class ResilientHttpClient {
       if (response.status >= 400) throw this.errorFromResponse(response, request);
       return response;
     } catch (error) {
-      const failure = error instanceof SourceError ? error : this.errorFromTransport(error, signal);
-      outcome = failure.kind.toLowerCase();
-      // A 404 is an answer (a fetch miss), not a sign of trouble worth reporting.
-      if (failure.kind !== 'NOT_FOUND') this.health.recordError(failure.label, this.isDegrading(failure));
+      const failure = error instanceof SourceError ? error : this.errorFromTransport(error, call);
+      cancelled = failure.cancelled;
+      outcome = cancelled ? 'cancelled' : failure.kind.toLowerCase();
+      // A 404 is an answer (a fetch miss), and a caller's abort says nothing about the source.
+      if (failure.kind !== 'NOT_FOUND' && !cancelled) this.health.recordError(failure.label, this.isDegrading(failure));
       throw failure;
     } finally {
       const elapsedMs = performance.now() - started;
-      this.health.recordLatency(elapsedMs);
       this.metrics?.sourceCalls.inc({ system: this.system, operation: request.operation, outcome });
-      this.metrics?.sourceDuration.observe({ system: this.system, operation: request.operation }, elapsedMs / 1000);
+      // A call cut short by its caller is no measure of the source's speed.
+      if (!cancelled) {
+        this.health.recordLatency(elapsedMs);
+        this.metrics?.sourceDuration.observe({ system: this.system, operation: request.operation }, elapsedMs / 1000);
+      }
     }
   }
 
-  /** Connection-level failures: timeouts and aborts are TIMEOUT, anything else UNAVAILABLE. */
-  private errorFromTransport(error: unknown, signal: AbortSignal): SourceError {
+  /**
+   * Connection-level failures: the caller's abort is a cancelled TIMEOUT (not the source's
+   * fault); the call's budget running out and the pool's timeouts are TIMEOUT (a sent
+   * request went unanswered); anything else UNAVAILABLE.
+   */
+  private errorFromTransport(error: unknown, call: CallSignals): SourceError {
+    if (call.caller?.aborted) return new SourceError(this.system, 'TIMEOUT', { cancelled: true, cause: error });
     const code = (error as { code?: string }).code;
     const timedOut =
-      signal.aborted ||
+      call.budget?.expired ||
       code === 'UND_ERR_CONNECT_TIMEOUT' ||
       code === 'UND_ERR_HEADERS_TIMEOUT' ||
       code === 'UND_ERR_BODY_TIMEOUT';
@@ -218,16 +251,34 @@ export class ResilientHttpClient {
   }
 }
 
+/** What can end one call early: the caller's signal, the call's budget, and the two combined. */
+interface CallSignals {
+  caller?: AbortSignal;
+  budget?: CallBudget;
+  signal?: AbortSignal;
+}
+
+function anySignal(...signals: (AbortSignal | undefined)[]): AbortSignal | undefined {
+  const present = signals.filter((signal): signal is AbortSignal => signal !== undefined);
+  return present.length <= 1 ? present[0] : AbortSignal.any(present);
+}
+
+/** The error for a call that ended because its caller gave up (cancelled) or its budget ran out. */
+function abortError(call: CallSignals, system: string, cause: unknown): SourceError {
+  return new SourceError(system, 'TIMEOUT', { cancelled: call.caller?.aborted === true, cause });
+}
+
 /**
- * The execution, or a TIMEOUT as soon as the caller's signal fires: cockatiel's backoff
- * timer does not listen to the signal, and the caller should not sit out a backoff
- * it has no time for. (The HTTP request itself is aborted by undici.)
+ * The execution, or a TIMEOUT as soon as the caller's signal or the budget fires:
+ * cockatiel's backoff timer does not listen to the signal, and the caller should not sit
+ * out a backoff it has no time for. (The HTTP request itself is aborted by undici.)
  */
-function untilAborted<T>(execution: Promise<T>, signal: AbortSignal | undefined, system: string): Promise<T> {
+function untilAborted<T>(execution: Promise<T>, call: CallSignals, system: string): Promise<T> {
+  const { signal } = call;
   if (!signal) return execution;
   execution.catch(() => undefined); // its late rejection is expected once we have given up
   return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(new SourceError(system, 'TIMEOUT', { cause: signal.reason }));
+    const onAbort = () => reject(abortError(call, system, signal.reason));
     if (signal.aborted) return onAbort();
     signal.addEventListener('abort', onAbort, { once: true });
     execution.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));

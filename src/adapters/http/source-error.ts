@@ -3,8 +3,9 @@ import { GatewayError } from '../../errors/gateway-error';
 
 /**
  * Why a call to a source system failed. `TIMEOUT`, `UNAVAILABLE` and `RATE_LIMITED`
- * are transient (retried when the call is idempotent, counted by the circuit breaker);
- * the others are answers the source gave on purpose.
+ * are transient (retried when the call is idempotent, counted by the circuit breaker),
+ * unless the caller gave up (see {@link SourceErrorOptions.cancelled}); the others are
+ * answers the source gave on purpose.
  */
 export type SourceErrorKind =
   | 'TIMEOUT'
@@ -26,6 +27,12 @@ export interface SourceErrorOptions {
   retryAfterMs?: number;
   /** The underlying error or vendor error body, kept for the log, never shown to the caller. */
   cause?: unknown;
+  /**
+   * The caller gave up (its signal fired), while the call waited for a connection or
+   * after it was sent: the source did nothing wrong, so the failure is not transient
+   * (not retried, not counted by the breaker, not a degradation). @default false
+   */
+  cancelled?: boolean;
 }
 
 const messages: Record<SourceErrorKind, string> = {
@@ -55,6 +62,8 @@ export class SourceError extends GatewayError {
   readonly status?: number;
   readonly vendorCode?: string;
   readonly retryAfterMs?: number;
+  /** The caller gave up; says nothing about the source. */
+  readonly cancelled: boolean;
 
   constructor(system: string, kind: SourceErrorKind, options: SourceErrorOptions = {}) {
     const detail = [options.status && `HTTP ${options.status}`, options.vendorCode].filter(Boolean).join(' ');
@@ -68,11 +77,12 @@ export class SourceError extends GatewayError {
     this.status = options.status;
     this.vendorCode = options.vendorCode;
     this.retryAfterMs = options.retryAfterMs;
+    this.cancelled = options.cancelled ?? false;
   }
 
-  /** True when the failure says the source is in trouble (worth a retry, counted by the breaker). */
+  /** True when the failure says the source is in trouble (worth a retry, counted by the breaker); never for a caller's abort. */
   get transient(): boolean {
-    return transientKinds.has(this.kind);
+    return transientKinds.has(this.kind) && !this.cancelled;
   }
 
   /** A short, personal-data-free label for health reports: kind, status and vendor code. */

@@ -1,8 +1,10 @@
 import { BadUserInputError } from '../../errors/gateway-error';
 import type { SystemStatus } from '../../systems/system-status';
+import { callSettings } from '../http/http-request';
 import { SourceError } from '../http/source-error';
 import { describeSource } from '../describe-source';
 import type { CallOptions, ChangedPage, ConsentWrite, LookupKey, SourceAdapter, SourceRecord } from '../source-adapter';
+import { MailchimpAudienceNames, type MailchimpAudienceNamesOptions } from './mailchimp-audience-names';
 import { MailchimpClient, type MailchimpClientOptions } from './mailchimp-client';
 import { defaultMailchimpFieldMap, type MailchimpFieldMap, type MailchimpMember } from './mailchimp-member';
 import { mailchimpMemberToRecord, mailchimpPermissionConsent } from './mailchimp-member-to-record';
@@ -16,6 +18,8 @@ export interface MailchimpAdapterOptions extends Omit<MailchimpClientOptions, 's
   listId: string;
   /** The audience's merge tags. @default defaultMailchimpFieldMap */
   fieldMap?: MailchimpFieldMap;
+  /** How the audience's and interests' names are kept. @default 10 minutes, re-read after 30 s for an unknown interest */
+  names?: MailchimpAudienceNamesOptions;
 }
 
 /** Mailchimp's largest page of list members. */
@@ -41,6 +45,8 @@ const EXCLUDE = { exclude_fields: '_links' };
  * - writeConsent PATCHes the member's status (email marketing) or a GDPR marketing
  *   permission, both absolute values.
  *   https://mailchimp.com/developer/marketing/api/list-members/update-list-member/
+ * - A member names its audience and interests by id; records carry their names, read
+ *   and kept by {@link MailchimpAudienceNames}.
  */
 export class MailchimpAdapter implements SourceAdapter {
   readonly name: string;
@@ -52,17 +58,30 @@ export class MailchimpAdapter implements SourceAdapter {
   private readonly client: MailchimpClient;
   private readonly membersPath: string;
   private readonly fieldMap: MailchimpFieldMap;
+  private readonly names: MailchimpAudienceNames;
 
-  constructor({ name, listId, fieldMap, ...clientOptions }: MailchimpAdapterOptions) {
+  constructor({ name, listId, fieldMap, names, ...clientOptions }: MailchimpAdapterOptions) {
     this.name = name;
     this.client = new MailchimpClient({ system: name, ...clientOptions });
-    this.membersPath = `/lists/${encodeURIComponent(listId)}/members`;
+    const listPath = `/lists/${encodeURIComponent(listId)}`;
+    this.membersPath = `${listPath}/members`;
     this.fieldMap = { ...defaultMailchimpFieldMap, ...fieldMap };
+    this.names = new MailchimpAudienceNames(this.client, listPath, names);
   }
 
   async fetchByIds(ids: readonly string[], options: CallOptions = {}): Promise<(SourceRecord | null)[]> {
+    // The names (read once, then kept) load beside the members rather than after them.
+    const names = ids.some(isSubscriberHash) ? this.names.get(options).catch(() => undefined) : undefined;
     const members = await Promise.all(ids.map((id) => this.getMember(id, options)));
-    return members.map((member) => (member ? this.toRecord(member) : null));
+    await names;
+    const records = await this.toRecords(members.filter((member): member is MailchimpMember => member !== null), options);
+    const byId = new Map(records.map((record) => [record.recordId, record]));
+    return members.map((member) => (member ? byId.get(member.id)! : null));
+  }
+
+  /** One GET per member: the API has no read of many members by id (the names are read once and kept). */
+  minimumReadCalls(records: number): number {
+    return records;
   }
 
   /**
@@ -73,7 +92,7 @@ export class MailchimpAdapter implements SourceAdapter {
   async findByKey(key: LookupKey, options: CallOptions = {}): Promise<SourceRecord[]> {
     if (key.kind !== 'email') return [];
     const member = await this.getMember(subscriberHash(key.value), options);
-    return member ? [this.toRecord(member)] : [];
+    return member ? this.toRecords([member], options) : [];
   }
 
   async changedSince(cursor: string | null, options: CallOptions & { pageSize?: number } = {}): Promise<ChangedPage> {
@@ -91,9 +110,9 @@ export class MailchimpAdapter implements SourceAdapter {
         sort_dir: 'ASC',
         ...EXCLUDE,
       },
-      signal: options.signal,
+      ...callSettings(options),
     });
-    const records = body.members.map((member) => this.toRecord(member));
+    const records = await this.toRecords(body.members, options);
     const offset = at.offset + records.length;
     const more = records.length === count && offset < body.total_items;
     return { records, nextCursor: more ? encodeCursor({ since: at.since, offset }) : null };
@@ -138,14 +157,14 @@ export class MailchimpAdapter implements SourceAdapter {
 
   /** The member at a subscriber hash, or null on a 404. */
   private async getMember(hash: string, options: CallOptions): Promise<MailchimpMember | null> {
-    if (!/^[0-9a-f]{32}$/i.test(hash)) return null; // not a subscriber hash: nothing to ask for
+    if (!isSubscriberHash(hash)) return null; // nothing to ask for
     try {
       const { body } = await this.client.send<MailchimpMember>({
         operation: 'member',
         method: 'GET',
         path: `${this.membersPath}/${hash.toLowerCase()}`,
         query: EXCLUDE,
-        signal: options.signal,
+        ...callSettings(options),
       });
       return body;
     } catch (error) {
@@ -162,13 +181,22 @@ export class MailchimpAdapter implements SourceAdapter {
       query: EXCLUDE,
       json: body,
       idempotent: true, // absolute values: repeating the PATCH changes nothing
-      signal: options.signal,
+      ...callSettings(options),
     });
   }
 
-  private toRecord(member: MailchimpMember): SourceRecord {
-    return mailchimpMemberToRecord(member, { system: this.name, fieldMap: this.fieldMap });
+  /** Members as records, their audience and interests by name. */
+  private async toRecords(members: readonly MailchimpMember[], options: CallOptions): Promise<SourceRecord[]> {
+    if (members.length === 0) return [];
+    const shown = members.flatMap((member) => Object.entries(member.interests ?? {}).filter(([, on]) => on).map(([id]) => id));
+    const names = await this.names.get(options, shown);
+    return members.map((member) => mailchimpMemberToRecord(member, { system: this.name, fieldMap: this.fieldMap, names }));
   }
+}
+
+/** Whether a value can be a subscriber hash (32 hex digits); anything else names no member. */
+function isSubscriberHash(value: string): boolean {
+  return /^[0-9a-f]{32}$/i.test(value);
 }
 
 interface Cursor {

@@ -1,5 +1,7 @@
+import { countryCode } from '../country-code';
 import { compact, nonEmptyText as text } from '../record-values';
 import type { ConsentStatusValue, PostalAddress, SourceConsentFlag, SourceRecord } from '../source-adapter';
+import type { AudienceNames } from './mailchimp-audience-names';
 import { defaultMailchimpFieldMap, type MailchimpFieldMap, type MailchimpMember } from './mailchimp-member';
 
 /** What the mapper needs besides the member. */
@@ -8,6 +10,8 @@ export interface MailchimpMappingContext {
   system: string;
   /** The audience's merge tags. @default defaultMailchimpFieldMap */
   fieldMap?: MailchimpFieldMap;
+  /** The audience's and interests' names: what `engagement` shows instead of Mailchimp's ids. */
+  names: AudienceNames;
 }
 
 /**
@@ -64,12 +68,15 @@ export function mailchimpMemberToRecord(member: MailchimpMember, context: Mailch
       locale: text(member.language),
     }),
     engagement: compact({
-      lists: member.list_id ? [member.list_id] : undefined,
+      // The member's audience is the one the names were read for; a member holds only its id.
+      lists: member.list_id && context.names.listName ? [context.names.listName] : undefined,
       subscriptionStatus: member.status,
       lastChangedAt,
+      // By name; an id with no name (an interest deleted since) is left out, never shown raw.
       interests: Object.entries(member.interests ?? {})
-        .filter(([, member]) => member)
-        .map(([id]) => id),
+        .filter(([, isIn]) => isIn)
+        .map(([id]) => context.names.interestNames.get(id))
+        .filter((name): name is string => name !== undefined),
     }),
     consentFlags,
     crossReferences: [],
@@ -87,7 +94,8 @@ function toAddress(value: unknown): PostalAddress | undefined {
     city: text(field.city),
     region: text(field.state),
     postalCode: text(field.zip),
-    country: text(field.country),
+    // Forms and imports leave a code or a name here: either becomes the ISO code.
+    country: countryCode(text(field.country)),
   });
   return Object.keys(address).length ? address : undefined;
 }

@@ -1,5 +1,6 @@
 import { BadUserInputError } from '../../errors/gateway-error';
 import type { SystemStatus } from '../../systems/system-status';
+import { callSettings } from '../http/http-request';
 import { phoneVariants } from '../phone-variants';
 import { describeSource } from '../describe-source';
 import type {
@@ -10,9 +11,10 @@ import type {
   SourceAdapter,
   SourceRecord,
 } from '../source-adapter';
-import { SalesforceClient, type SalesforceClientOptions } from './salesforce-client';
+import { MAX_COMPOSITE_QUERIES, SalesforceClient, type SalesforceClientOptions, type SoqlAnswer } from './salesforce-client';
 import { defaultSalesforceFieldMap, type SalesforceContact, type SalesforceFieldMap } from './salesforce-contact';
 import { salesforceContactToRecord } from './salesforce-contact-to-record';
+import { isContactId } from './salesforce-id';
 import { soqlDatetime, soqlString } from './soql';
 
 /** Options of a {@link SalesforceAdapter}. */
@@ -23,10 +25,17 @@ export interface SalesforceAdapterOptions extends Omit<SalesforceClientOptions, 
   fieldMap?: SalesforceFieldMap;
 }
 
-/** sObject Collections retrieve takes at most 2,000 ids per call. */
-const MAX_IDS_PER_RETRIEVE = 2000;
+/**
+ * Ids per SOQL query by id: a query page holds at most 2,000 rows, and 2,000 quoted ids
+ * make about 44,000 characters of `Id IN (...)`, well under SOQL's 100,000.
+ * https://developer.salesforce.com/docs/atlas.en-us.salesforce_app_limits_cheatsheet.meta/salesforce_app_limits_cheatsheet/salesforce_app_limits_platform_soslsoql.htm
+ */
+const IDS_PER_QUERY = 2000;
 
-/** Contact fields every call reads. */
+/** Contact ids one Composite call can read: 5 queries of 2,000. */
+export const SALESFORCE_IDS_PER_CALL = IDS_PER_QUERY * MAX_COMPOSITE_QUERIES;
+
+/** Contact fields every read asks for (own fields; relationship facts are added in {@link SalesforceAdapter}). */
 const standardFields = [
   'Id', 'FirstName', 'LastName', 'Email', 'Phone', 'MobilePhone', 'MailingStreet', 'MailingCity',
   'MailingPostalCode', 'MailingCountry', 'Birthdate', 'LastModifiedDate', 'HasOptedOutOfEmail', 'DoNotCall',
@@ -41,12 +50,20 @@ const consentFieldFor: Readonly<Record<string, string>> = {
 };
 
 /**
- * The Salesforce REST adapter over Contact.
+ * The Salesforce REST adapter over Contact. Every read is one SOQL statement over the
+ * contact's own fields, the parent fields `Account.Name` and `Owner.Name`, and a
+ * subquery counting the contact's roles on open opportunities,
+ * `(SELECT Id FROM OpportunityContactRoles WHERE Opportunity.IsClosed = false)`
+ * (answered null when there are none): the CRM view's account, owner and open
+ * opportunities. sObject Collections retrieve cannot read them: it takes the object's
+ * own fields only.
+ * https://developer.salesforce.com/docs/atlas.en-us.soql_sosl.meta/soql_sosl/sforce_api_calls_soql_relationships_query_using.htm
+ * https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/sforce_api_objects_opportunitycontactrole.htm
  *
- * - fetchByIds: sObject Collections retrieve, `POST .../composite/sobjects/Contact`
- *   `{ids, fields}`, 2,000 ids per call (the GET form overflows the URL near 800);
- *   the answer has one entry per id in request order, null for an unknown id.
- *   https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_composite_sobjects_collections_retrieve.htm
+ * - fetchByIds: `... WHERE Id IN (...)`, 2,000 ids a query, sent in the body of a
+ *   Composite call (5 queries, 10,000 ids, a call) because so many ids overflow a URL;
+ *   see {@link SalesforceClient.compositeQueries}. Ids answer in request order, null for
+ *   an unknown or malformed id.
  * - findByKey and changedSince: SOQL `GET .../query?q=`, following `nextRecordsUrl`.
  *   A phone is looked for in each format the CRM may hold it in (it keeps national format).
  *   The backfill cursor is (LastModifiedDate, Id), both ordered ascending: ties in time
@@ -59,46 +76,43 @@ export class SalesforceAdapter implements SourceAdapter {
   readonly dialect = 'salesforce';
   readonly providedFields: readonly string[] = Object.freeze([
     'givenName', 'familyName', 'emails', 'phones', 'addresses', 'birthDate',
-    'crm.accountName', 'crm.ownerName', 'crm.tier', 'crm.lifetimeValue', 'crm.openCases', 'consentFlags',
+    'crm.accountName', 'crm.ownerName', 'crm.tier', 'crm.lifetimeValue', 'crm.openOpportunities', 'crm.openCases', 'consentFlags',
   ]);
   private readonly client: SalesforceClient;
   private readonly fieldMap: SalesforceFieldMap;
-  private readonly retrieveFields: string[];
-  private readonly queryFields: string[];
+  /** `SELECT <fields>, <relationship facts> FROM Contact`, the start of every read. */
+  private readonly select: string;
 
   constructor({ name, fieldMap, ...clientOptions }: SalesforceAdapterOptions) {
     this.name = name;
     this.client = new SalesforceClient({ system: name, ...clientOptions });
     this.fieldMap = { ...defaultSalesforceFieldMap, ...fieldMap };
     const custom = Object.values(this.fieldMap).filter((field): field is string => Boolean(field));
-    this.retrieveFields = [...standardFields, ...custom];
-    // Relationship fields exist in SOQL only; sObject Collections retrieve takes the object's own fields.
-    this.queryFields = [...this.retrieveFields, 'Account.Name', 'Owner.Name'];
+    this.select = `SELECT ${[...standardFields, ...custom, 'Account.Name', 'Owner.Name', OPEN_OPPORTUNITY_ROLES].join(', ')} FROM Contact`;
   }
 
   async fetchByIds(ids: readonly string[], options: CallOptions = {}): Promise<(SourceRecord | null)[]> {
-    const chunks: string[][] = [];
-    for (let start = 0; start < ids.length; start += MAX_IDS_PER_RETRIEVE) {
-      chunks.push(ids.slice(start, start + MAX_IDS_PER_RETRIEVE));
-    }
-    const answers = await Promise.all(
-      chunks.map((chunk) =>
-        this.client.send<(SalesforceContact | null)[]>({
-          operation: 'retrieve',
-          method: 'POST',
-          path: `${this.client.dataPath}/composite/sobjects/Contact`,
-          json: { ids: chunk, fields: this.retrieveFields },
-          idempotent: true, // a read by POST
-          signal: options.signal,
-        }),
-      ),
-    );
-    return chunks.flatMap((chunk, index) =>
-      chunk.map((_id, slot) => {
-        const contact = answers[index]!.body?.[slot];
-        return contact ? this.toRecord(contact) : null;
+    const wanted = [...new Set(ids.filter(isContactId))];
+    const queries = chunks(wanted, IDS_PER_QUERY).map((chunk) => `${this.select} WHERE Id IN (${chunk.map(soqlString).join(', ')})`);
+    const found = new Map<string, SalesforceContact>();
+    const remember = (contact: SalesforceContact): void => {
+      found.set(contact.Id.toLowerCase(), contact); // 18-character ids are unique ignoring case
+      found.set(contact.Id.slice(0, 15), contact); // 15-character ids are case-sensitive
+    };
+    await Promise.all(
+      chunks(queries, MAX_COMPOSITE_QUERIES).map(async (batch) => {
+        const answers = await this.client.compositeQueries<SalesforceContact>(batch, callSettings(options));
+        await Promise.all(answers.map(async (answer) => (await this.remainingPages(answer, options)).forEach(remember)));
       }),
     );
+    return ids.map((id) => {
+      const contact = isContactId(id) ? found.get(id.length === 18 ? id.toLowerCase() : id) : undefined;
+      return contact ? this.toRecord(contact) : null;
+    });
+  }
+
+  minimumReadCalls(records: number): number {
+    return Math.ceil(records / SALESFORCE_IDS_PER_CALL);
   }
 
   async findByKey(key: LookupKey, options: CallOptions = {}): Promise<SourceRecord[]> {
@@ -109,7 +123,7 @@ export class SalesforceAdapter implements SourceAdapter {
       const literals = phoneVariants(key.value).map(soqlString).join(', ');
       where = `Phone IN (${literals}) OR MobilePhone IN (${literals})`;
     }
-    return this.query(`SELECT ${this.queryFields.join(', ')} FROM Contact WHERE ${where}`, options);
+    return this.query(`${this.select} WHERE ${where}`, options);
   }
 
   async changedSince(cursor: string | null, options: CallOptions & { pageSize?: number } = {}): Promise<ChangedPage> {
@@ -119,7 +133,7 @@ export class SalesforceAdapter implements SourceAdapter {
       ? ` WHERE LastModifiedDate > ${soqlDatetime(after.at)} OR (LastModifiedDate = ${soqlDatetime(after.at)} AND Id > ${soqlString(after.id)})`
       : '';
     const records = await this.query(
-      `SELECT ${this.queryFields.join(', ')} FROM Contact${where} ORDER BY LastModifiedDate ASC, Id ASC LIMIT ${pageSize}`,
+      `${this.select}${where} ORDER BY LastModifiedDate ASC, Id ASC LIMIT ${pageSize}`,
       options,
     );
     const last = records.at(-1);
@@ -148,7 +162,7 @@ export class SalesforceAdapter implements SourceAdapter {
       path: `${this.client.dataPath}/sobjects/Contact/${encodeURIComponent(recordId)}`,
       json: { [field]: change.status !== 'GRANTED' },
       idempotent: true, // an absolute value: repeating it changes nothing
-      signal: options.signal,
+      ...callSettings(options),
     });
   }
 
@@ -162,20 +176,29 @@ export class SalesforceAdapter implements SourceAdapter {
 
   /** Runs a SOQL query and follows `nextRecordsUrl` until `done`. */
   private async query(soql: string, options: CallOptions): Promise<SourceRecord[]> {
-    const records: SourceRecord[] = [];
-    let next: HttpPage = { path: `${this.client.dataPath}/query`, query: { q: soql } };
-    for (;;) {
-      const { body } = await this.client.send<QueryAnswer>({
+    const { body } = await this.client.send<SoqlAnswer<SalesforceContact>>({
+      operation: 'query',
+      method: 'GET',
+      path: `${this.client.dataPath}/query`,
+      query: { q: soql },
+      ...callSettings(options),
+    });
+    return (await this.remainingPages(body, options)).map((contact) => this.toRecord(contact));
+  }
+
+  /** A query's records: this page's, then every next page's (`GET nextRecordsUrl`) until `done`. */
+  private async remainingPages(first: SoqlAnswer<SalesforceContact>, options: CallOptions): Promise<SalesforceContact[]> {
+    const records = [...first.records];
+    for (let page = first; !page.done && page.nextRecordsUrl; ) {
+      ({ body: page } = await this.client.send<SoqlAnswer<SalesforceContact>>({
         operation: 'query',
         method: 'GET',
-        path: next.path,
-        query: next.query,
-        signal: options.signal,
-      });
-      records.push(...body.records.map((contact) => this.toRecord(contact)));
-      if (body.done || !body.nextRecordsUrl) return records;
-      next = { path: body.nextRecordsUrl };
+        path: page.nextRecordsUrl,
+        ...callSettings(options),
+      }));
+      records.push(...page.records);
     }
+    return records;
   }
 
   private toRecord(contact: SalesforceContact): SourceRecord {
@@ -183,16 +206,13 @@ export class SalesforceAdapter implements SourceAdapter {
   }
 }
 
-interface HttpPage {
-  path: string;
-  query?: Record<string, string>;
-}
+/** The subquery that counts a contact's roles on open opportunities (`crm.openOpportunities`). */
+const OPEN_OPPORTUNITY_ROLES = '(SELECT Id FROM OpportunityContactRoles WHERE Opportunity.IsClosed = false)';
 
-interface QueryAnswer {
-  totalSize: number;
-  done: boolean;
-  nextRecordsUrl?: string;
-  records: SalesforceContact[];
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let start = 0; start < items.length; start += size) out.push(items.slice(start, start + size));
+  return out;
 }
 
 interface Cursor {

@@ -19,6 +19,22 @@ interface AccessToken {
   instanceUrl: string;
 }
 
+/** One SOQL query's answer (a page of it). */
+export interface SoqlAnswer<R> {
+  totalSize: number;
+  done: boolean;
+  /** The next page, `/services/data/vNN.N/query/<locator>-<offset>`, when `done` is false. */
+  nextRecordsUrl?: string;
+  records: R[];
+}
+
+/** One subrequest's answer inside a Composite answer. */
+interface CompositeSubresponse {
+  body: unknown;
+  httpStatusCode: number;
+  referenceId: string;
+}
+
 /** Salesforce's error body: a list of `{message, errorCode, fields}`; OAuth errors use `{error}`. */
 type SalesforceErrorBody = { errorCode?: string }[] | { error?: string } | undefined;
 
@@ -78,6 +94,46 @@ export class SalesforceClient extends ResilientHttpClient {
     });
   }
 
+  /**
+   * Runs up to 5 SOQL queries in one Composite call, each as a `GET .../query?q=` subrequest,
+   * and answers their first pages in order (follow `nextRecordsUrl` for more). Why Composite:
+   * a query's text travels in the URL, and a REST call's URI and headers together may not
+   * exceed 16,384 bytes (414 / 431 beyond), which `Id IN (...)` over a batch of ids does;
+   * inside a Composite body a SOQL statement may have its full 100,000 characters. The
+   * whole call counts as one API request. A subrequest that failed fails the call with the
+   * same error the query would have got alone.
+   * https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_composite_composite_post.htm
+   * https://help.salesforce.com/s/articleView?id=000386264&type=1 (URI and header limit)
+   */
+  async compositeQueries<R>(soqls: readonly string[], settings: Pick<HttpRequest, 'signal' | 'budgetMs' | 'lane'> = {}): Promise<SoqlAnswer<R>[]> {
+    if (soqls.length === 0) return [];
+    if (soqls.length > MAX_COMPOSITE_QUERIES) throw new RangeError(`a Composite call carries at most ${MAX_COMPOSITE_QUERIES} queries, got ${soqls.length}`);
+    const request: HttpRequest = {
+      operation: 'composite',
+      method: 'POST',
+      path: `${this.dataPath}/composite`,
+      json: {
+        allOrNone: false,
+        compositeRequest: soqls.map((soql, index) => ({
+          method: 'GET',
+          url: `${this.dataPath}/query?q=${encodeURIComponent(soql)}`,
+          referenceId: `query${index}`,
+        })),
+      },
+      idempotent: true, // every subrequest is a read
+      ...settings,
+    };
+    const { body } = await this.send<{ compositeResponse?: CompositeSubresponse[] }>(request);
+    return soqls.map((_soql, index) => {
+      const answer = body?.compositeResponse?.find((item) => item.referenceId === `query${index}`);
+      if (!answer) throw new SourceError(this.system, 'UNAVAILABLE', { vendorCode: 'NO_SUBREQUEST_ANSWER' });
+      if (answer.httpStatusCode >= 400) {
+        throw this.errorFromResponse({ status: answer.httpStatusCode, headers: {}, body: answer.body }, request);
+      }
+      return answer.body as SoqlAnswer<R>;
+    });
+  }
+
   /** An expired session is routine (tokens have no expiry time; a 401 is how we learn): not a degradation. */
   protected override isDegrading(error: SourceError): boolean {
     return error.vendorCode !== 'INVALID_SESSION_ID' && super.isDegrading(error);
@@ -113,6 +169,9 @@ export class SalesforceClient extends ResilientHttpClient {
     return { accessToken: body.access_token, instanceUrl };
   }
 }
+
+/** Query subrequests one Composite call may carry. */
+export const MAX_COMPOSITE_QUERIES = 5;
 
 /** OAuth errors that mean the connected app's credentials are wrong (they come as 400s). */
 const oauthCredentialErrors = new Set(['invalid_client', 'invalid_client_id', 'invalid_grant', 'unauthorized_client']);

@@ -1,3 +1,4 @@
+import { countryCode } from '../country-code';
 import { compact, nonEmptyText as text } from '../record-values';
 import type { SourceConsentFlag, SourceRecord } from '../source-adapter';
 import { defaultSalesforceFieldMap, type SalesforceContact, type SalesforceFieldMap } from './salesforce-contact';
@@ -13,8 +14,9 @@ export interface SalesforceMappingContext {
 /**
  * Salesforce's consent fields are opt-outs only: `HasOptedOutOfEmail` false means the
  * CRM will email the person, so it reads as GRANTED for drift reports; true is DENIED.
- * `DoNotCall` is the phone channel; `HasOptedOutOfFax` has no channel of its own in our
- * vocabulary and is reported as FAX so a deployment can add the channel.
+ * `DoNotCall` is the phone channel; `HasOptedOutOfFax` is reported as FAX, a channel the
+ * default vocabulary lacks: drift reports only channels the vocabulary has, so it shows
+ * once a deployment adds FAX to its vocabulary.
  * https://help.salesforce.com/s/articleView?id=sf.contacts_fields.htm&type=5
  */
 const consentFields = [
@@ -31,8 +33,8 @@ export function salesforceContactToRecord(contact: SalesforceContact, context: S
     city: text(contact.MailingCity),
     region: text(contact.MailingState),
     postalCode: text(contact.MailingPostalCode),
-    // Salesforce without state/country picklists holds the country as typed, not ISO 3166.
-    country: text(contact.MailingCountry),
+    // Without state/country picklists Salesforce holds the country as typed: mapped to its ISO code.
+    country: countryCode(contact.MailingCountry),
   };
   const hasAddress = Object.values(address).some((value) => value !== undefined);
   const consentFlags: SourceConsentFlag[] = [];
@@ -59,12 +61,24 @@ export function salesforceContactToRecord(contact: SalesforceContact, context: S
       ownerName: text(contact.Owner?.Name),
       tier: text(contact[map.tier]),
       lifetimeValue: number(contact[map.lifetimeValue]),
+      openOpportunities: openOpportunities(contact),
       openCases: number(contact[map.openCases]),
     }),
     consentFlags,
     crossReferences: [],
     raw: contact,
   };
+}
+
+/**
+ * The number of the contact's roles on open opportunities, from the adapter's
+ * `OpportunityContactRoles` subquery: Salesforce answers null, not an empty list, when
+ * the subquery finds nothing; the key is absent only when the subquery was not asked.
+ */
+function openOpportunities(contact: SalesforceContact): number | undefined {
+  const roles = contact.OpportunityContactRoles;
+  if (roles === undefined) return undefined;
+  return roles === null ? 0 : roles.totalSize;
 }
 
 /** Salesforce datetimes carry `+0000` offsets without a colon; normalise before parsing. */

@@ -25,6 +25,8 @@ export interface SalesforceContact {
   /** Relationship fields arrive as nested objects (SOQL only). */
   Account?: { Name?: string | null } | null;
   Owner?: { Name?: string | null } | null;
+  /** The parent-to-child subquery on the contact's opportunity roles: null when it matched none. */
+  OpportunityContactRoles?: { totalSize: number; done: boolean; records: unknown[] } | null;
   /** Custom fields, named by the system's field map. */
   [field: string]: unknown;
 }

@@ -1,5 +1,6 @@
 import { BadUserInputError } from '../../errors/gateway-error';
 import type { SystemStatus } from '../../systems/system-status';
+import { callSettings } from '../http/http-request';
 import { SourceError } from '../http/source-error';
 import { phoneVariants } from '../phone-variants';
 import { describeSource } from '../describe-source';
@@ -92,6 +93,10 @@ export class ScimAdapter implements SourceAdapter {
     });
   }
 
+  minimumReadCalls(records: number): number {
+    return records <= 1 || this.idBatchSize === 1 ? records : Math.ceil(records / this.idBatchSize);
+  }
+
   async findByKey(key: LookupKey, options: CallOptions = {}): Promise<SourceRecord[]> {
     const filter =
       key.kind === 'email'
@@ -140,7 +145,7 @@ export class ScimAdapter implements SourceAdapter {
             Operations: [{ op: 'replace', path: `${CONSENT_EXTENSION_URN}:${attribute}`, value: change.status.toLowerCase() }],
           },
           idempotent: true, // an absolute value; a repeat after a lost answer meets a 412 and re-reads
-          signal: options.signal,
+          ...callSettings(options),
         });
         return;
       } catch (error) {
@@ -166,7 +171,7 @@ export class ScimAdapter implements SourceAdapter {
         operation: 'get',
         method: 'GET',
         path: `/Users/${encodeURIComponent(id)}`,
-        signal: options.signal,
+        ...callSettings(options),
       });
       return body;
     } catch (error) {
@@ -184,7 +189,7 @@ export class ScimAdapter implements SourceAdapter {
       method: 'GET',
       path: '/Users',
       query,
-      signal: options.signal,
+      ...callSettings(options),
     });
     return body;
   }

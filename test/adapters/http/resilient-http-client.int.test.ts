@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createLogger } from '../../../src/observability/logger';
@@ -225,6 +226,52 @@ describe('ResilientHttpClient', () => {
     await Promise.all(Array.from({ length: 20 }, () => client.send({ operation: 'read', method: 'GET', path: '/x' })));
     expect(server.calls).toBe(20);
     expect(server.peak).toBe(4);
+  });
+
+  it("never counts a caller's abort against the source: waiting for a connection or in flight, the circuit stays closed", async () => {
+    client = makeClient({ maxConnections: 1, retry: { maxRetries: 0 } });
+    server.script = (_req, res) => setTimeout(() => json(res, 200, {}), 150);
+    // One caller gives up on six calls after 50 ms: one of them was sent, five were still waiting for the connection.
+    const signal = AbortSignal.timeout(50);
+    setMaxListeners(0, signal); // shared by several calls, as callers that share one do
+    const outcomes = await Promise.all(
+      Array.from({ length: 6 }, () => client.send({ operation: 'read', method: 'GET', path: '/x', signal }).catch((e: unknown) => e)),
+    );
+    expect(outcomes.every((outcome) => outcome instanceof SourceError && outcome.kind === 'TIMEOUT' && outcome.cancelled)).toBe(true);
+    expect(server.calls).toBe(1); // the waiting calls were never sent
+    expect(client.healthSnapshot()).toMatchObject({ circuit: 'CLOSED', status: 'HEALTHY', lastError: null });
+    await expect(client.send({ operation: 'read', method: 'GET', path: '/x' })).resolves.toMatchObject({ status: 200 });
+  });
+
+  it('starts a call budget when the call is sent: calls queued behind one connection all answer, a sent call left unanswered fails at its budget', async () => {
+    client = makeClient({ maxConnections: 1, retry: { maxRetries: 0 } });
+    server.script = (_req, res, call) => (call === 9 ? undefined : setTimeout(() => json(res, 200, { call }), 60));
+    // Eight calls of 60 ms each through one connection take about 480 ms in all; each has 250 ms once sent.
+    const answers = await Promise.all(
+      Array.from({ length: 8 }, () => client.send({ operation: 'read', method: 'GET', path: '/x', budgetMs: 250 })),
+    );
+    expect(answers.map((answer) => answer.status)).toEqual(Array(8).fill(200));
+    expect(client.healthSnapshot()).toMatchObject({ circuit: 'CLOSED', status: 'HEALTHY' });
+
+    const started = Date.now();
+    const hung = await client.send({ operation: 'read', method: 'GET', path: '/x', budgetMs: 250 }).catch((e: unknown) => e);
+    expect(hung).toMatchObject({ kind: 'TIMEOUT', cancelled: false });
+    expect(Date.now() - started).toBeLessThan(1000);
+    // A sent request the source did not answer is the source's failure.
+    expect(client.healthSnapshot()).toMatchObject({ status: 'DEGRADED', lastError: 'TIMEOUT' });
+  });
+
+  it("serves waiting calls lane by lane, so one caller's large batch does not hold up another caller's single read", async () => {
+    client = makeClient({ maxConnections: 2 });
+    server.script = (_req, res) => setTimeout(() => json(res, 200, {}), 40);
+    const batchLane = {};
+    const batch = Promise.all(Array.from({ length: 40 }, () => client.send({ operation: 'read', method: 'GET', path: '/x', lane: batchLane })));
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    const started = Date.now();
+    await client.send({ operation: 'read', method: 'GET', path: '/x', lane: {} });
+    // Behind the whole batch it would wait 20 rounds of 40 ms; served in turn, about two.
+    expect(Date.now() - started).toBeLessThan(400);
+    await batch;
   });
 
   it('times and counts every attempt by system, operation and outcome', async () => {

@@ -1,6 +1,7 @@
 import { MailchimpAdapter, type MailchimpAdapterOptions } from '../../../src/adapters/mailchimp/mailchimp-adapter';
 import { subscriberHash } from '../../../src/adapters/mailchimp/subscriber-hash';
 import { startMailchimpSimulator, type MailchimpSimulator } from '../../../simulators/mailchimp/mailchimp-simulator';
+import { MAILCHIMP_AUDIENCE_NAME, MAILCHIMP_INTERESTS } from '../../../simulators/population/reference-data';
 import { testPopulation } from '../../harness/simulators';
 
 describe('MailchimpAdapter against the Mailchimp simulator', () => {
@@ -39,6 +40,19 @@ describe('MailchimpAdapter against the Mailchimp simulator', () => {
     expect(records.map((record) => record?.recordId ?? null)).toEqual([members[0]!.id, null, members[1]!.id, null]);
     expect(records[0]).toMatchObject({ system: 'esp', fields: { emails: [members[0]!.email_address] } });
     expect(simulator.requestCount('member.get')).toBe(3); // no call for a value that is not a hash
+  });
+
+  it("shows the member's audience and interests by name, read from the lists and interest-categories API once and kept", async () => {
+    const member = members.find((candidate) => Object.values(candidate.interests).some(Boolean))!;
+    const expected = MAILCHIMP_INTERESTS.filter((interest) => member.interests[interest.id]).map((interest) => interest.name);
+    const [record] = await adapter.fetchByIds([member.id]);
+    expect(record?.engagement).toMatchObject({ lists: [MAILCHIMP_AUDIENCE_NAME], interests: expected });
+    const namesCalls = () => simulator.requestCount() - simulator.requestCount('member.get');
+    // The audience, its interest categories, and the interests of each of its two categories.
+    expect(namesCalls()).toBe(4);
+    await adapter.fetchByIds(members.slice(0, 20).map((candidate) => candidate.id));
+    await adapter.findByKey({ kind: 'email', value: members[3]!.email_address });
+    expect(namesCalls()).toBe(4);
   });
 
   it('keeps 30 parallel reads within 10 connections, so none meets the 429 of the 11th', async () => {
@@ -124,13 +138,13 @@ describe('MailchimpAdapter against the Mailchimp simulator', () => {
   });
 
   it('retries a read after a 503 and succeeds', async () => {
-    simulator.setFaults({ failNext: { count: 1, status: 503 } });
+    simulator.setFaults({ failNext: { count: 1, status: 503 }, routes: ['member.get'] });
     await expect(adapter.fetchByIds([members[0]!.id])).resolves.toHaveLength(1);
     expect(simulator.requestCount('member.get')).toBe(2);
   });
 
   it('waits out a 429 Retry-After, then succeeds', async () => {
-    simulator.setFaults({ rateLimit: { count: 1, retryAfterSeconds: 1 } });
+    simulator.setFaults({ rateLimit: { count: 1, retryAfterSeconds: 1 }, routes: ['member.get'] });
     const started = Date.now();
     const [record] = await adapter.fetchByIds([members[0]!.id]);
     expect(record?.recordId).toBe(members[0]!.id);
@@ -140,6 +154,8 @@ describe('MailchimpAdapter against the Mailchimp simulator', () => {
 
   it('opens the circuit after consecutive failures and fails fast without calling', async () => {
     adapter = makeAdapter({ retry: { maxRetries: 0 }, breaker: { consecutiveFailures: 2, halfOpenAfterMs: 60_000 } });
+    await adapter.fetchByIds([members[1]!.id]); // the audience's names, read while healthy and kept
+    simulator.resetCounters();
     simulator.setFaults({ errorRate: 1 });
     await expect(adapter.fetchByIds([members[0]!.id])).rejects.toMatchObject({ kind: 'UNAVAILABLE' });
     await expect(adapter.fetchByIds([members[0]!.id])).rejects.toMatchObject({ kind: 'UNAVAILABLE' });

@@ -25,9 +25,12 @@ const member: MailchimpMember = {
   list_id: 'list1',
 };
 
+const names = { listName: 'Customers', interestNames: new Map([['9143cf3bd1', 'Newsletter'], ['3a2a927344', 'Product updates']]) };
+const context = { system: 'esp', names };
+
 describe('mailchimpMemberToRecord', () => {
   it('maps merge fields, engagement and the subscriber hash as the record id', () => {
-    const record = mailchimpMemberToRecord(member, { system: 'esp' });
+    const record = mailchimpMemberToRecord(member, context);
     expect(record).toMatchObject({
       system: 'esp',
       recordId: subscriberHash('ada@example.com'),
@@ -40,7 +43,7 @@ describe('mailchimpMemberToRecord', () => {
         addresses: [{ line1: '12 St James Sq', city: 'London', postalCode: 'SW1Y 4JH', country: 'GB' }],
         locale: 'en',
       },
-      engagement: { lists: ['list1'], subscriptionStatus: 'subscribed', interests: ['9143cf3bd1'] },
+      engagement: { lists: ['Customers'], subscriptionStatus: 'subscribed', interests: ['Newsletter'] },
       crossReferences: [],
     });
     expect(record.fields.birthDate).toBeUndefined(); // MM/DD has no year
@@ -54,20 +57,31 @@ describe('mailchimpMemberToRecord', () => {
     ['transactional', 'UNKNOWN'],
     ['archived', 'UNKNOWN'],
   ])('reads status %s as EMAIL/MARKETING %s', (status, expected) => {
-    const record = mailchimpMemberToRecord({ ...member, status }, { system: 'esp' });
+    const record = mailchimpMemberToRecord({ ...member, status }, context);
     expect(record.consentFlags[0]).toEqual({ channel: 'EMAIL', purpose: 'MARKETING', status: expected });
   });
 
   it('reads GDPR permissions by their text', () => {
-    const record = mailchimpMemberToRecord(member, { system: 'esp' });
+    const record = mailchimpMemberToRecord(member, context);
     expect(record.consentFlags.slice(1)).toEqual([
       { channel: 'POSTAL', purpose: 'MARKETING', status: 'DENIED' },
       { channel: 'EMAIL', purpose: 'THIRD_PARTY', status: 'GRANTED' },
     ]);
   });
 
+  it('shows the audience and interests by name, never by id: an interest with no name is left out', () => {
+    const record = mailchimpMemberToRecord({ ...member, interests: { '9143cf3bd1': true, '3a2a927344': true, deadbeef00: true } }, context);
+    expect(record.engagement).toMatchObject({ lists: ['Customers'], interests: ['Newsletter', 'Product updates'] });
+  });
+
+  it('gives an ADDRESS country as its ISO 3166-1 alpha-2 code, even when a form left a name', () => {
+    const address = (country: string) =>
+      mailchimpMemberToRecord({ ...member, merge_fields: { ADDRESS: { addr1: '1 Rue', city: 'Paris', country } } }, context).fields.addresses?.[0]?.country;
+    expect([address('FR'), address('fr'), address('France')]).toEqual(['FR', 'FR', 'FR']);
+  });
+
   it('reads an empty ADDRESS and PHONE as absent', () => {
-    const record = mailchimpMemberToRecord({ ...member, merge_fields: { FNAME: 'Ada', ADDRESS: '', PHONE: '' } }, { system: 'esp' });
+    const record = mailchimpMemberToRecord({ ...member, merge_fields: { FNAME: 'Ada', ADDRESS: '', PHONE: '' } }, context);
     expect(record.fields.addresses).toBeUndefined();
     expect(record.fields.phones).toBeUndefined();
   });

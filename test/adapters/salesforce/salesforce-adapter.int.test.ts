@@ -1,7 +1,11 @@
 import { SalesforceAdapter, type SalesforceAdapterOptions } from '../../../src/adapters/salesforce/salesforce-adapter';
 import { SourceError } from '../../../src/adapters/http/source-error';
 import { GatewayMetrics } from '../../../src/observability/metrics';
-import type { SalesforceContact } from '../../../simulators/population/vendor-records';
+import type {
+  SalesforceContact,
+  SalesforceOpportunity,
+  SalesforceOpportunityContactRole,
+} from '../../../simulators/population/vendor-records';
 import { startSalesforceSimulator, type SalesforceSimulator } from '../../../simulators/salesforce/salesforce-simulator';
 import { salesforceIdFor } from '../../../simulators/salesforce/salesforce-id';
 
@@ -40,6 +44,30 @@ function contactAt(serial: number): SalesforceContact {
 
 const contacts = Array.from({ length: CONTACTS }, (_, serial) => contactAt(serial + 1));
 const knownIds = contacts.map((contact) => contact.Id);
+
+// Contact 1 plays a role on two open opportunities and a closed one; contact 2 only on a closed one.
+const opportunity = (serial: number, IsClosed: boolean): SalesforceOpportunity => ({
+  Id: salesforceIdFor('006', serial),
+  Name: `Deal ${serial}`,
+  StageName: IsClosed ? 'Closed Won' : 'Negotiation/Review',
+  IsClosed,
+  AccountId: null,
+  CloseDate: '2025-09-30',
+});
+const opportunities = [opportunity(1, false), opportunity(2, false), opportunity(3, true), opportunity(4, true)];
+const role = (serial: number, contactId: string, opportunityId: string): SalesforceOpportunityContactRole => ({
+  Id: salesforceIdFor('00K', serial),
+  ContactId: contactId,
+  OpportunityId: opportunityId,
+  IsPrimary: true,
+  Role: 'Decision Maker',
+});
+const opportunityContactRoles = [
+  role(1, knownIds[0]!, opportunities[0]!.Id),
+  role(2, knownIds[0]!, opportunities[1]!.Id),
+  role(3, knownIds[0]!, opportunities[2]!.Id),
+  role(4, knownIds[1]!, opportunities[3]!.Id),
+];
 const unknownId = (n: number) => salesforceIdFor('003', 100_000 + n);
 
 describe('SalesforceAdapter against the Salesforce simulator', () => {
@@ -59,7 +87,7 @@ describe('SalesforceAdapter against the Salesforce simulator', () => {
     });
 
   beforeAll(async () => {
-    simulator = await startSalesforceSimulator({ contacts, queryPageSize: 200 });
+    simulator = await startSalesforceSimulator({ contacts, opportunities, opportunityContactRoles, queryPageSize: 200 });
   });
   afterAll(async () => {
     await simulator.stop();
@@ -74,10 +102,11 @@ describe('SalesforceAdapter against the Salesforce simulator', () => {
     await adapter.close();
   });
 
-  it('reads 1,500 ids in one sObject Collections call, in request order, null for unknown ids', async () => {
+  it('reads 1,500 ids with one query in one Composite call, in request order, null for unknown ids', async () => {
     const ids = Array.from({ length: 1500 }, (_, i) => (i % 5 === 0 ? knownIds[i % CONTACTS]! : unknownId(i)));
     const records = await adapter.fetchByIds(ids);
-    expect(simulator.requestCount('composite.retrieve')).toBe(1);
+    expect(simulator.requestCount('composite')).toBe(1);
+    expect(simulator.requestCount()).toBe(2); // the token, then the one Composite call
     expect(records).toHaveLength(1500);
     records.forEach((record, i) => {
       if (i % 5 === 0) expect(record?.recordId).toBe(ids[i]);
@@ -86,11 +115,30 @@ describe('SalesforceAdapter against the Salesforce simulator', () => {
     expect(records[0]).toMatchObject({ system: 'crm', fields: { givenName: 'Given1' }, crm: { tier: 'Gold' } });
   });
 
-  it('splits 4,500 ids into three calls of at most 2,000', async () => {
-    const ids = Array.from({ length: 4500 }, (_, i) => knownIds[i % CONTACTS]!);
+  it("reads the CRM view's account, owner and open opportunities in the same call, counting only open ones", async () => {
+    const [withOpen, onlyClosed, none] = await adapter.fetchByIds([knownIds[0]!, knownIds[1]!, knownIds[2]!]);
+    expect(simulator.requestCount('composite')).toBe(1);
+    expect(withOpen?.crm).toMatchObject({ accountName: 'Acme', ownerName: 'Owner One', openOpportunities: 2 });
+    expect(onlyClosed?.crm).toMatchObject({ openOpportunities: 0 });
+    expect(none?.crm).toMatchObject({ accountName: 'Acme', ownerName: 'Owner One', openOpportunities: 0 });
+  });
+
+  it('reads 12,000 ids in two Composite calls: 2,000 ids a query, five queries a call', async () => {
+    const ids = Array.from({ length: 12_000 }, (_, i) => (i < CONTACTS ? knownIds[i]! : unknownId(i)));
     const records = await adapter.fetchByIds(ids);
-    expect(simulator.requestCount('composite.retrieve')).toBe(3);
-    expect(records.map((record) => record?.recordId)).toEqual(ids);
+    expect(simulator.requestCount('composite')).toBe(2);
+    expect(records.filter(Boolean).map((record) => record!.recordId)).toEqual(knownIds);
+  });
+
+  it('answers a malformed id, or one of another object, as a miss without failing the query for the others', async () => {
+    const [good, foreign, garbled, badSuffix] = await adapter.fetchByIds([
+      knownIds[3]!,
+      salesforceIdFor('001', 4), // an Account id
+      "003' OR Id != null",
+      `${knownIds[4]!.slice(0, 15)}ZZZ`,
+    ]);
+    expect(good?.recordId).toBe(knownIds[3]);
+    expect([foreign, garbled, badSuffix]).toEqual([null, null, null]);
   });
 
   it('makes no call for an empty id list', async () => {
@@ -105,7 +153,7 @@ describe('SalesforceAdapter against the Salesforce simulator', () => {
     const [record] = await adapter.fetchByIds([knownIds[1]!]);
     expect(record?.recordId).toBe(knownIds[1]);
     expect(simulator.requestCount('token')).toBe(2);
-    expect(simulator.requestCount('composite.retrieve')).toBe(3); // ok, 401, ok
+    expect(simulator.requestCount('composite')).toBe(3); // ok, 401, ok
     expect(adapter.describe().health.status).toBe('HEALTHY'); // an expired session is routine
   });
 
@@ -121,7 +169,7 @@ describe('SalesforceAdapter against the Salesforce simulator', () => {
     simulator.setFaults({ failNext: { count: 1, status: 503 } });
     const [record] = await adapter.fetchByIds([knownIds[2]!]);
     expect(record?.recordId).toBe(knownIds[2]);
-    expect(simulator.requestCount('composite.retrieve')).toBe(2);
+    expect(simulator.requestCount('composite')).toBe(2);
   });
 
   it('never retries the token request, which is not idempotent', async () => {
@@ -130,7 +178,7 @@ describe('SalesforceAdapter against the Salesforce simulator', () => {
     expect(error).toBeInstanceOf(SourceError);
     expect(error).toMatchObject({ kind: 'UNAVAILABLE', status: 503, extensions: { code: 'SOURCE_UNAVAILABLE' } });
     expect(simulator.requestCount('token')).toBe(1);
-    expect(simulator.requestCount('composite.retrieve')).toBe(0);
+    expect(simulator.requestCount('composite')).toBe(0);
   });
 
   it('opens the circuit after consecutive failures, fails fast, and closes it after a half-open probe', async () => {
@@ -224,7 +272,7 @@ describe('SalesforceAdapter against the Salesforce simulator', () => {
     ).rejects.toMatchObject({ kind: 'NOT_FOUND', vendorCode: 'NOT_FOUND', status: 404 });
   });
 
-  it('turns a vendor error body into a typed error: an unknown field fails the whole call with INVALID_FIELD', async () => {
+  it('turns a vendor error body into a typed error: an unknown field fails the query, and so the call, with INVALID_FIELD', async () => {
     const misconfigured = makeAdapter({ fieldMap: { tier: 'No_Such_Field__c' } });
     const error = await misconfigured.fetchByIds([knownIds[0]!]).catch((e: unknown) => e);
     await misconfigured.close();
@@ -246,7 +294,7 @@ describe('SalesforceAdapter against the Salesforce simulator', () => {
     expect(calls.values).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ labels: { system: 'crm', operation: 'token', outcome: 'ok' }, value: 1 }),
-        expect.objectContaining({ labels: { system: 'crm', operation: 'retrieve', outcome: 'ok' }, value: 1 }),
+        expect.objectContaining({ labels: { system: 'crm', operation: 'composite', outcome: 'ok' }, value: 1 }),
       ]),
     );
   });

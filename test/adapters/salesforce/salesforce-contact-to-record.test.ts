@@ -22,6 +22,7 @@ const contact = {
   Tier__c: 'Gold',
   Lifetime_Value__c: 1234.5,
   Open_Cases__c: 2,
+  OpportunityContactRoles: { totalSize: 3, done: true, records: [{}, {}, {}] },
 };
 
 describe('salesforceContactToRecord', () => {
@@ -36,13 +37,28 @@ describe('salesforceContactToRecord', () => {
         familyName: 'Lovelace',
         emails: ['Ada@Example.com '],
         phones: ['020 7946 0000'],
-        addresses: [{ line1: '12 St James Sq', city: 'London', postalCode: 'SW1Y 4JH', country: 'United Kingdom' }],
+        addresses: [{ line1: '12 St James Sq', city: 'London', postalCode: 'SW1Y 4JH', country: 'GB' }],
         birthDate: '1815-12-10',
       },
-      crm: { accountName: 'Analytical Engines Ltd', ownerName: 'Charles Babbage', tier: 'Gold', lifetimeValue: 1234.5, openCases: 2 },
+      crm: { accountName: 'Analytical Engines Ltd', ownerName: 'Charles Babbage', tier: 'Gold', lifetimeValue: 1234.5, openOpportunities: 3, openCases: 2 },
       crossReferences: [],
       raw: contact,
     });
+  });
+
+  it('gives the country as the ISO 3166-1 alpha-2 code the SDL promises, whatever the CRM user typed, and leaves out one it cannot name', () => {
+    const countryOf = (MailingCountry: string) =>
+      salesforceContactToRecord({ Id: '0035e000000000DDDD', MailingCity: 'X', MailingCountry }, { system: 'crm' }).fields.addresses?.[0]?.country;
+    expect(['United Kingdom', 'UK', 'Great Britain', 'gb'].map(countryOf)).toEqual(['GB', 'GB', 'GB', 'GB']);
+    expect(['Deutschland', 'Germany', 'France', 'Pays-Bas', 'the Netherlands', 'USA', 'United States'].map(countryOf)).toEqual([
+      'DE', 'DE', 'FR', 'NL', 'NL', 'US', 'US',
+    ]);
+    expect(countryOf('Atlantis')).toBeUndefined();
+  });
+
+  it('counts open opportunities from the subquery: null (none matched) is 0, an absent subquery is unknown', () => {
+    expect(salesforceContactToRecord({ Id: '0035e000000000EEEE', OpportunityContactRoles: null }, { system: 'crm' }).crm).toEqual({ openOpportunities: 0 });
+    expect(salesforceContactToRecord({ Id: '0035e000000000EEEE' }, { system: 'crm' }).crm).toEqual({});
   });
 
   it('translates the opt-out fields to channel x purpose flags', () => {

@@ -1,5 +1,6 @@
 import mailchimp from '@mailchimp/mailchimp_marketing';
 import type { MailchimpSimulator } from '../../../simulators/mailchimp/mailchimp-simulator';
+import { MAILCHIMP_AUDIENCE_NAME, MAILCHIMP_INTEREST_CATEGORIES, MAILCHIMP_INTERESTS } from '../../../simulators/population/reference-data';
 import { startTestMailchimp, testPopulation } from '../../harness/simulators';
 
 /**
@@ -80,4 +81,32 @@ test('an unknown member is a 404 problem document', async () => {
     type: expect.stringContaining('mailchimp.com') as unknown as string,
   });
   expect(typeof error.response.body.instance).toBe('string');
+});
+
+/** The client's audience and interest calls, which its type declarations leave out. */
+interface AudienceCalls {
+  getList(listId: string): Promise<unknown>;
+  getListInterestCategories(listId: string, options: { count: number }): Promise<unknown>;
+  listInterestCategoryInterests(listId: string, categoryId: string, options: { count: number }): Promise<unknown>;
+}
+
+test('getList, getListInterestCategories and listInterestCategoryInterests name the audience and its interests', async () => {
+  const lists = mailchimp.lists as unknown as AudienceCalls;
+  const list = (await lists.getList(listId())) as { id: string; name: string };
+  expect(list).toMatchObject({ id: listId(), name: MAILCHIMP_AUDIENCE_NAME });
+  const { categories, total_items } = (await lists.getListInterestCategories(listId(), { count: 1000 })) as {
+    categories: { id: string; title: string; type: string }[];
+    total_items: number;
+  };
+  expect(total_items).toBe(MAILCHIMP_INTEREST_CATEGORIES.length);
+  const names: string[] = [];
+  for (const category of categories) {
+    const answer = (await lists.listInterestCategoryInterests(listId(), category.id, { count: 1000 })) as {
+      interests: { id: string; name: string; category_id: string; subscriber_count: string }[];
+      category_id: string;
+    };
+    expect(answer.category_id).toBe(category.id);
+    names.push(...answer.interests.map((interest) => interest.name));
+  }
+  expect(names.sort()).toEqual(MAILCHIMP_INTERESTS.map((interest) => interest.name).sort());
 });

@@ -140,3 +140,51 @@ test('PATCH answers 204, 404 NOT_FOUND for an unknown id, and 400 for an unknown
   expect(readOnly.status).toBe(400);
   expect(readOnly.body[0].errorCode).toBe('INVALID_FIELD_FOR_INSERT_UPDATE');
 });
+
+test('a subquery on OpportunityContactRoles answers the rows that match, and null (not an empty list) when none do', async () => {
+  const population = testPopulation();
+  const open = new Set(population.salesforceOpportunities.filter((opportunity) => !opportunity.IsClosed).map((opportunity) => opportunity.Id));
+  const openRoles = (contactId: string) =>
+    population.salesforceOpportunityContactRoles.filter((role) => role.ContactId === contactId && open.has(role.OpportunityId)).length;
+  const withOpen = population.salesforceContacts.find((contact) => openRoles(contact.Id) > 0)!;
+  const withoutOpen = population.salesforceContacts.find((contact) => openRoles(contact.Id) === 0)!;
+  const { status, body } = await query(
+    `SELECT Id, Account.Name, (SELECT Id, Opportunity.StageName FROM OpportunityContactRoles WHERE Opportunity.IsClosed = false) FROM Contact WHERE Id IN ('${withOpen.Id}', '${withoutOpen.Id}')`,
+  );
+  expect(status).toBe(200);
+  const byId = new Map((body.records as JsonBody[]).map((record) => [record.Id, record]));
+  expect(byId.get(withOpen.Id).OpportunityContactRoles).toMatchObject({ totalSize: openRoles(withOpen.Id), done: true });
+  expect(byId.get(withOpen.Id).OpportunityContactRoles.records[0]).toMatchObject({
+    attributes: { type: 'OpportunityContactRole' },
+    Opportunity: { StageName: expect.any(String) },
+  });
+  expect(byId.get(withoutOpen.Id).OpportunityContactRoles).toBeNull();
+
+  const unknown = await query('SELECT Id, (SELECT Id FROM Cases) FROM Contact LIMIT 1');
+  expect(unknown).toMatchObject({ status: 400, body: [{ errorCode: 'INVALID_TYPE' }] });
+});
+
+test('Composite answers each query subrequest as if sent alone, counts as one API call, and refuses a sixth query', async () => {
+  const [first, second] = testPopulation().salesforceContacts;
+  const subrequest = (soql: string, referenceId: string) => ({ method: 'GET', url: `/services/data/v65.0/query?q=${encodeURIComponent(soql)}`, referenceId });
+  const usage = simulator.apiUsage;
+  const { status, body } = await api('/composite', {
+    method: 'POST',
+    body: JSON.stringify({
+      compositeRequest: [
+        subrequest(`SELECT Id, Owner.Name FROM Contact WHERE Id IN ('${first!.Id}', '${second!.Id}')`, 'both'),
+        subrequest('SELECT Nope FROM Contact', 'broken'),
+      ],
+    }),
+  });
+  expect(status).toBe(200);
+  expect(simulator.apiUsage).toBe(usage + 1);
+  expect(body.compositeResponse).toEqual([
+    expect.objectContaining({ referenceId: 'both', httpStatusCode: 200, body: expect.objectContaining({ totalSize: 2, done: true }) }),
+    expect.objectContaining({ referenceId: 'broken', httpStatusCode: 400, body: [expect.objectContaining({ errorCode: 'INVALID_FIELD' })] }),
+  ]);
+
+  const six = Array.from({ length: 6 }, (_, i) => subrequest('SELECT Id FROM Contact LIMIT 1', `q${i}`));
+  const refused = await api('/composite', { method: 'POST', body: JSON.stringify({ compositeRequest: six }) });
+  expect(refused).toMatchObject({ status: 400, body: [{ errorCode: 'LIMIT_EXCEEDED' }] });
+});
