@@ -1,5 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import type { LookupKey, SourceAdapter, SourceRecord, SourceRef } from '../adapters/source-adapter';
+import { SourceError, sourcesUnavailableError } from '../adapters/http/source-error';
 import { BadUserInputError } from '../errors/gateway-error';
 import type { IdentityGraph } from './identity-graph';
 import { keyId, refId } from './identity-key';
@@ -28,6 +29,15 @@ export interface IdentityResolverOptions {
   concurrency?: number;
   /** Budget for looking an unknown key up in the sources, in ms. @default 3000 */
   lookupTimeoutMs?: number;
+}
+
+/** A source call whose failure is always a {@link SourceError} of that source (a bug in an adapter counts as the source being unavailable). */
+async function asSourceCall<T>(adapter: SourceAdapter, call: Promise<T>): Promise<T> {
+  try {
+    return await call;
+  } catch (error) {
+    throw error instanceof SourceError ? error : new SourceError(adapter.name, 'UNAVAILABLE', { cause: error });
+  }
 }
 
 /** How many further keys a lookup follows from the records it found. */
@@ -100,8 +110,10 @@ export class IdentityResolver {
   /**
    * The surviving customer id for a lookup, or null when nobody matches. An email,
    * phone or source record the graph does not know is looked up in the sources
-   * (`adapters`) and whatever is found is linked first. Sources that fail are skipped:
-   * a lookup answers from the sources that did answer.
+   * (`adapters`) and whatever is found is linked first. When nothing is found and a
+   * source that could hold the key failed, the answer is SOURCE_UNAVAILABLE naming
+   * those systems: null means every source answered and none holds the key. A record
+   * found in one source answers even when another failed (its profile shows which).
    */
   async findCustomer(by: CustomerLookup, adapters: readonly SourceAdapter[]): Promise<string | null> {
     const given = (['id', 'email', 'phone', 'source'] as const).filter((field) => by[field] !== undefined && by[field] !== null);
@@ -111,7 +123,8 @@ export class IdentityResolver {
     const key = this.lookupKey(by);
     const known = await this.customerOfKey(keyId({ kind: key.kind, value: key.value }));
     if (known) return known;
-    const found = await this.lookUpInSources(key, adapters);
+    const { found, failures } = await this.lookUpInSources(key, adapters);
+    if (found === 0 && failures.length > 0) throw sourcesUnavailableError(failures, `Could not tell whether a customer has this ${key.kind}`);
     if (found === 0) return null;
     return this.customerOfKey(keyId({ kind: key.kind, value: key.value }));
   }
@@ -120,17 +133,20 @@ export class IdentityResolver {
    * Looks a key up in every source and links what is found; then looks up, once, the
    * other emails and phones those records hold (at most `maxExpandedKeys`), so a person
    * whose ESP record carries only their work email is found whole on the first read.
-   * Answers how many records were found.
+   * Answers how many records were found, and the sources that failed.
    */
-  private async lookUpInSources(first: LookupKey, adapters: readonly SourceAdapter[]): Promise<number> {
+  private async lookUpInSources(first: LookupKey, adapters: readonly SourceAdapter[]): Promise<{ found: number; failures: SourceError[] }> {
     const signal = AbortSignal.timeout(this.lookupTimeoutMs);
     setMaxListeners(0, signal); // unbounded: one listener per source call and page, for this lookup only
     const asked = new Set([keyId(first)]);
     const seen = new Set<string>();
+    const failures = new Map<string, SourceError>();
     let keys = [first];
     for (let round = 0; round < 2 && keys.length > 0; round++) {
-      const calls = keys.flatMap((key) => adapters.map((adapter) => adapter.findByKey(key, { signal })));
-      const found = (await Promise.allSettled(calls)).flatMap((result) => (result.status === 'fulfilled' ? result.value : []));
+      const calls = keys.flatMap((key) => adapters.map((adapter) => asSourceCall(adapter, adapter.findByKey(key, { signal }))));
+      const settled = await Promise.allSettled(calls);
+      for (const result of settled) if (result.status === 'rejected') failures.set((result.reason as SourceError).system, result.reason as SourceError);
+      const found = settled.flatMap((result) => (result.status === 'fulfilled' ? result.value : []));
       const fresh = found.filter((record) => !seen.has(refId(record)) && seen.add(refId(record)));
       if (fresh.length === 0) break;
       await this.resolveRecords(fresh);
@@ -140,7 +156,7 @@ export class IdentityResolver {
         .slice(0, MAX_EXPANDED_KEYS)
         .map((key) => ({ kind: key.kind as LookupKey['kind'], value: key.id.slice(key.kind.length + 1) }));
     }
-    return seen.size;
+    return { found: seen.size, failures: [...failures.values()] };
   }
 
   private lookupKey(by: CustomerLookup): LookupKey {

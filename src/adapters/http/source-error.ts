@@ -91,6 +91,22 @@ export class SourceError extends GatewayError {
   }
 }
 
+/**
+ * A lookup that needed every source, when some of them failed: one SOURCE_UNAVAILABLE
+ * naming each failed system in its message, with `extensions.system` and
+ * `extensions.reason` of the first (by name), as every source failure has, and
+ * `extensions.systems` listing them all.
+ */
+export function sourcesUnavailableError(failures: readonly SourceError[], what: string): GatewayError {
+  const sorted = [...failures].sort((a, b) => a.system.localeCompare(b.system));
+  const first = sorted[0]!;
+  return new GatewayError(
+    ErrorCode.SOURCE_UNAVAILABLE,
+    `${what}: ${sorted.map((failure) => failure.message.replace(/^The /, 'the ').replace(/\.$/, '')).join('; ')}. Retry when ${sorted.length > 1 ? 'they answer' : 'it answers'}.`,
+    { extensions: { system: first.system, reason: first.kind, systems: sorted.map((failure) => failure.system) } },
+  );
+}
+
 /** The kind an HTTP status means when the vendor's body says nothing more specific. */
 export function kindFromStatus(status: number): SourceErrorKind {
   if (status === 401 || status === 403) return 'AUTH';
