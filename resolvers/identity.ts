@@ -1,5 +1,5 @@
 import type { SourceRef } from '../src/adapters/source-adapter';
-import type { CandidateStatus } from '../src/identity/graph-documents';
+import type { CandidateStatus, IdentityEventDoc } from '../src/identity/graph-documents';
 import type { GatewayContext } from './context';
 
 interface ManualArgs {
@@ -7,11 +7,13 @@ interface ManualArgs {
   actor: string;
 }
 
-/** `identityCandidates`, `resolveCandidate`, `linkRecords`, `unlinkRecord`. */
+/** `identityCandidates`, `identityHistory`, `resolveCandidate`, `linkRecords`, `unlinkRecord`. */
 export const identityResolvers = {
   Query: {
     identityCandidates: (_parent: unknown, args: { status: CandidateStatus; first: number }, { services }: GatewayContext) =>
       services.identity.candidates(args.status, args.first),
+    identityHistory: (_parent: unknown, args: { customerId: string; first: number }, { services }: GatewayContext) =>
+      services.identity.history(args.customerId, args.first),
   },
   Mutation: {
     resolveCandidate: (_parent: unknown, args: ManualArgs & { id: string; decision: 'MERGE' | 'KEEP_SEPARATE' }, { services }: GatewayContext) =>
@@ -21,6 +23,10 @@ export const identityResolvers = {
     }),
     unlinkRecord: (_parent: unknown, args: ManualArgs & { record: SourceRef }, { services }: GatewayContext) =>
       services.identity.unlinkRecord(args.record, args),
+  },
+  IdentityEvent: {
+    id: (event: IdentityEventDoc) => event._id,
+    undoneMerge: ({ undoneMerge }: IdentityEventDoc) => undoneMerge && { ...undoneMerge, restoredId: undoneMerge.loserId },
   },
   UnlinkResult: {
     original: (result: { originalCustomerId: string }) => ({ id: result.originalCustomerId }),

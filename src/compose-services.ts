@@ -41,6 +41,16 @@ export function composeServices({ store, adapters, identity, profile }: ComposeS
     profile,
     onCustomersCreated: (ids) => consent.registerCustomers(ids),
     listConsents: (customerId) => consent.currentConsents(customerId),
+    listConsentEvents: async (customerId, since) =>
+      (await consent.eventsRecordedSince(customerId, since)).map((event) => ({
+        eventId: event.id,
+        kind: event.kind,
+        channel: event.consent?.channel ?? null,
+        purpose: event.consent?.purpose ?? null,
+        status: event.consent?.to ?? null,
+        capturedAt: event.capturedAt,
+        recordedAt: event.recordedAt,
+      })),
   });
   const consent = new ConsentService({ store, directory: customers.directory, connectedSystems: () => systemNames });
   return {

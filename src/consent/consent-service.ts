@@ -262,6 +262,12 @@ export class ConsentService {
     return state.consents.map((entry) => toView(entry, now));
   }
 
+  /** The events recorded on `customerId`'s own log at or after `since` (record time), oldest first: for a steward's review of an undone merge. */
+  async eventsRecordedSince(customerId: string, since: Date): Promise<ConsentEventView[]> {
+    const events = await this.readWholeLog(customerId);
+    return events.filter((event) => event.recordedAt.getTime() >= since.getTime()).map(toEventView);
+  }
+
   /**
    * Which source records' own consent flags disagree with the store (drift), and a note
    * of it for the per-system counts. The store stays the answer; this only reports.

@@ -15,3 +15,17 @@ export interface ConsentSummary {
 
 /** Lists the current consents of a customer. */
 export type ConsentLister = (customerId: string) => Promise<ConsentSummary[]>;
+
+/** One consent or preference event, as much of it as a steward's review needs (no contact point). */
+export interface ConsentEventSummary {
+  eventId: string;
+  kind: string;
+  channel: string | null;
+  purpose: string | null;
+  status: string | null;
+  capturedAt: Date;
+  recordedAt: Date;
+}
+
+/** Lists the events recorded on a customer's log at or after `since` (record time). */
+export type ConsentEventLister = (customerId: string, since: Date) => Promise<ConsentEventSummary[]>;

@@ -1,3 +1,5 @@
+import type { ConsentEventSummary } from './consent-lister';
+
 /**
  * The identity graph's stored documents (collections in src/store/collections.ts).
  * Every claim that must be atomic is an `_id`: the one unique index FerretDB v1
@@ -23,7 +25,10 @@ export interface CustomerDoc {
   createdBy: string;
 }
 
-/** A merged customer's pointer to its survivor; written once (unique `_id`), never changed. */
+/**
+ * A merged customer's pointer to its survivor; written once (unique `_id`), never
+ * changed. An unlink that undoes a person's wrong merge deletes it.
+ */
 export interface RedirectDoc extends Attribution {
   _id: string;
   survivorId: string;
@@ -106,6 +111,15 @@ export interface IdentityEventDoc {
   actor?: string;
   reason?: string;
   at: Date;
+  /** An UNLINK that undid a person's merge: which one (the loser answers as itself again). */
+  undoneMerge?: { loserId: string; survivorId: string; mergedAt: Date; mergedBy?: string };
+  /** What happened to the survivor while it was merged, for a data steward to review. */
+  toReview?: {
+    /** Records linked to the survivor's cluster while merged: they may belong to either person. */
+    records: { system: string; recordId: string }[];
+    /** Consent events recorded on the survivor while merged: they stay there unless a steward moves them. */
+    consentEvents: ConsentEventSummary[];
+  };
 }
 
 /** The backfill's progress through one source. */

@@ -128,6 +128,32 @@ export class IdentityGraph {
     throw new Error('Identity graph merge did not settle; the redirect chain keeps changing.');
   }
 
+  /** The redirects from `id` to its root, in order (empty when `id` is a root). */
+  async redirectPath(id: string): Promise<RedirectDoc[]> {
+    const path: RedirectDoc[] = [];
+    for (let current = id; path.length <= this.maxRedirectHops; ) {
+      const redirect = await this.redirects.findOne({ _id: current });
+      if (!redirect) return path;
+      path.push(redirect);
+      current = redirect.survivorId;
+    }
+    throw new Error(`Identity graph redirect chain longer than ${this.maxRedirectHops} hops.`);
+  }
+
+  /** The redirects pointing straight at `id` (the customers merged into it). */
+  redirectsInto(id: string): Promise<RedirectDoc[]> {
+    return this.redirects.find({ survivorId: id }).toArray();
+  }
+
+  /**
+   * Undoes one merge: the loser answers as itself again, with everything that still
+   * points at it (links, keys, search entries, its consent log). False when another
+   * process undid it first.
+   */
+  async undoMerge(loserId: string): Promise<boolean> {
+    return (await this.redirects.deleteOne({ _id: loserId })).deletedCount === 1;
+  }
+
   /** Every id whose cluster is now `root` (root first, then the ids merged into it). */
   async clusterIds(roots: readonly string[]): Promise<Map<string, string[]>> {
     const members = new Map<string, string[]>(roots.map((root) => [root, [root]]));
@@ -192,8 +218,15 @@ export class IdentityGraph {
     customerIds: string[],
     records: IdentityEventDoc['records'],
     attribution: Attribution,
+    extra: Pick<IdentityEventDoc, 'undoneMerge' | 'toReview'> = {},
   ): Promise<void> {
-    await this.events.insertOne({ _id: randomUUID(), type, customerIds, records, ...attribution });
+    await this.events.insertOne({ _id: randomUUID(), type, customerIds, records, ...attribution, ...extra });
+  }
+
+  /** The audit entries naming `customerId`, newest first (an indexed query on `customerIds`). */
+  async eventsOf(customerId: string, first: number): Promise<IdentityEventDoc[]> {
+    const events = await this.events.find({ customerIds: customerId }).toArray();
+    return events.sort((a, b) => b.at.getTime() - a.at.getTime() || b._id.localeCompare(a._id)).slice(0, first);
   }
 
   private async claim<T extends { _id: string }>(collection: Collection<T>, doc: T): Promise<boolean> {

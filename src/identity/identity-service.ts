@@ -1,7 +1,7 @@
 import type { SourceRef } from '../adapters/source-adapter';
 import { BadUserInputError, ConflictError, NotFoundError } from '../errors/gateway-error';
-import type { ConsentLister, ConsentSummary } from './consent-lister';
-import type { CandidateDoc, CandidateStatus, LinkDoc } from './graph-documents';
+import type { ConsentEventLister, ConsentLister, ConsentSummary } from './consent-lister';
+import type { Attribution, CandidateDoc, CandidateStatus, IdentityEventDoc, LinkDoc, RedirectDoc } from './graph-documents';
 import { candidateId, type IdentityGraph } from './identity-graph';
 import { parseKeyId, refId } from './identity-key';
 import { normalizeEmail } from './normalize-email';
@@ -12,6 +12,8 @@ export interface IdentityServiceOptions {
   graph: IdentityGraph;
   /** Lists a customer's consents for unlink reports. @default none: reports are empty */
   listConsents?: ConsentLister;
+  /** Lists the consent events recorded on a customer since a time, for a steward's review after an undone merge. @default none */
+  listConsentEvents?: ConsentEventLister;
   /** Called with the ids of customers an unlink created (e.g. consent's `registerCustomers`). @default none */
   onCustomersCreated?: (ids: string[]) => Promise<void> | void;
   /** How consent contact points are normalised to compare with phone keys. @default {} */
@@ -47,18 +49,27 @@ export interface UnlinkOutcome {
   movedKeyKinds: string[];
   /** The original customer's consents: those whose contact point is one of the moved keys go with the split. */
   consents: { original: ConsentSummary[]; split: ConsentSummary[] };
+  /** True when the unlink undid a person's merge (the split customer is the merged-away one, restored). */
+  undoneMerge: boolean;
+  /** What was added to the original customer while merged, for a data steward to review. */
+  toReview: NonNullable<IdentityEventDoc['toReview']>;
 }
+
+/** The rules of merges made by a person, which an unlink undoes. */
+const PERSON_RULES: ReadonlySet<string> = new Set(['manual', 'steward']);
 
 /** The steward's and agent's operations on the identity graph: candidates, manual links, unlinks. */
 export class IdentityService {
   private readonly graph: IdentityGraph;
   private readonly listConsents: ConsentLister | undefined;
+  private readonly listConsentEvents: ConsentEventLister | undefined;
   private readonly onCustomersCreated: IdentityServiceOptions['onCustomersCreated'];
   private readonly phone: NormalizePhoneOptions;
 
-  constructor({ graph, listConsents, onCustomersCreated, phone = {} }: IdentityServiceOptions) {
+  constructor({ graph, listConsents, listConsentEvents, onCustomersCreated, phone = {} }: IdentityServiceOptions) {
     this.graph = graph;
     this.listConsents = listConsents;
+    this.listConsentEvents = listConsentEvents;
     this.onCustomersCreated = onCustomersCreated;
     this.phone = phone;
   }
@@ -156,41 +167,79 @@ export class IdentityService {
   }
 
   /**
-   * Splits one record off its customer into a new customer. The keys only that record
-   * held move with it; the two customers are marked as kept separate, so rules never
-   * merge them again. Reports which of the original customer's consents concern the
-   * moved contact points (the consent store decides what to do with them).
+   * Takes a record out of its customer. When a person's merge (a link or a steward's
+   * decision) brought the record's customer together with another, the unlink undoes
+   * that merge: the merged-away customer answers as itself again with every record,
+   * key and consent it had. Otherwise the record is split off into a new customer with
+   * the keys only it held. Either way the two customers are marked as kept separate, so
+   * rules never merge them again, and the report says which consents concern which side.
    */
   async unlinkRecord(record: SourceRef, { actor, reason }: ManualAction): Promise<UnlinkOutcome> {
     requireText('actor', actor);
     requireText('reason', reason);
-    const linkId = refId(record);
-    const link = await this.graph.links.findOne({ _id: linkId });
+    const link = await this.graph.links.findOne({ _id: refId(record) });
     if (!link) throw new NotFoundError(`Record ${record.system}/${record.recordId} is not linked to any customer; nothing to unlink.`);
+    const attribution = { rule: 'manual', actor, reason, at: new Date() };
+    const merge = await this.personMergeOf(link.customerId);
+    return merge ? this.undoMerge(record, merge, attribution) : this.splitRecord(record, link, attribution);
+  }
+
+  /** A customer's identity history (links, unlinks, merges, decisions), newest first. */
+  async history(customerId: string, first = 50): Promise<IdentityEventDoc[]> {
+    if (!Number.isInteger(first) || first < 1 || first > 500) throw new BadUserInputError('`first` must be a whole number from 1 to 500.');
+    return this.graph.eventsOf(customerId, first);
+  }
+
+  /**
+   * The latest merge made by a person that joined `customerId` to another: on its way
+   * to the root, else straight into it (the record's customer survived that merge).
+   */
+  private async personMergeOf(customerId: string): Promise<RedirectDoc | null> {
+    const byPerson = (redirects: RedirectDoc[]) =>
+      redirects.filter((redirect) => PERSON_RULES.has(redirect.rule)).sort((a, b) => b.at.getTime() - a.at.getTime())[0] ?? null;
+    return byPerson(await this.graph.redirectPath(customerId)) ?? byPerson(await this.graph.redirectsInto(customerId));
+  }
+
+  private async undoMerge(record: SourceRef, merge: RedirectDoc, attribution: Attribution & ManualAction): Promise<UnlinkOutcome> {
+    const original = await this.graph.rootOf(merge.survivorId);
+    const split = merge._id;
+    await this.graph.undoMerge(split); // false: a concurrent unlink undid it first, and this one answers the same
+    await this.keepSeparate(original, split, record, attribution);
+    const clusters = await this.graph.linksOfCustomers([original, split]);
+    const mergedAt = merge.at;
+    const toReview = {
+      records: clusters.get(original)!.filter((link) => link.at >= mergedAt).map(({ system, recordId }) => ({ system, recordId })),
+      consentEvents: (await this.listConsentEvents?.(original, mergedAt)) ?? [],
+    };
+    await this.graph.recordEvent('UNLINK', [original, split].sort(), [{ system: record.system, recordId: record.recordId }], attribution, {
+      undoneMerge: { loserId: split, survivorId: merge.survivorId, mergedAt, mergedBy: merge.actor },
+      toReview,
+    });
+    const [originalConsents, splitConsents] = await Promise.all([this.listConsents?.(original), this.listConsents?.(split)]);
+    return {
+      originalCustomerId: original,
+      splitCustomerId: split,
+      movedKeyKinds: [...new Set(clusters.get(split)!.flatMap((link) => link.keys.map((key) => parseKeyId(key).kind)))],
+      consents: { original: originalConsents ?? [], split: splitConsents ?? [] },
+      undoneMerge: true,
+      toReview,
+    };
+  }
+
+  private async splitRecord(record: SourceRef, link: LinkDoc, attribution: Attribution & ManualAction): Promise<UnlinkOutcome> {
     const original = await this.graph.rootOf(link.customerId);
     const members = (await this.graph.linksOfCustomers([original])).get(original) ?? [];
     if (members.length < 2) {
       throw new BadUserInputError(`Record ${record.system}/${record.recordId} is its customer's only record; there is nothing to split it from.`);
     }
-    const at = new Date();
-    const attribution = { rule: 'manual', actor, reason, at };
     const split = await this.graph.createCustomer('manual');
-    await this.graph.links.updateOne({ _id: linkId }, { $set: { customerId: split, manual: true, ...attribution } });
-    const keptKeys = new Set(members.filter((member) => member._id !== linkId).flatMap((member) => member.keys));
+    await this.graph.links.updateOne({ _id: link._id }, { $set: { customerId: split, manual: true, ...attribution } });
+    const keptKeys = new Set(members.filter((member) => member._id !== link._id).flatMap((member) => member.keys));
     const moved = link.keys.filter((key) => !keptKeys.has(key));
-    await Promise.all(moved.map((key) => this.graph.keys.updateOne({ _id: key }, { $set: { customerId: split, rule: 'manual', claimedAt: at } })));
-    await this.graph.search.updateMany({ linkId }, { $set: { customerId: split } });
-    // The pair is decided: rules must not merge it back when the record is resolved again.
-    const pair = [original, split].sort() as [string, string];
-    await this.graph.candidates.updateOne(
-      { _id: candidateId(original, split) },
-      {
-        $set: { status: 'KEPT_SEPARATE', decidedAt: at, decidedBy: actor, decisionReason: reason },
-        $setOnInsert: { customerIds: pair, system: record.system, recordId: record.recordId, clashingKeys: [], createdAt: at },
-      },
-      { upsert: true },
-    );
-    await this.graph.recordEvent('UNLINK', pair, [{ system: record.system, recordId: record.recordId }], attribution);
+    await Promise.all(moved.map((key) => this.graph.keys.updateOne({ _id: key }, { $set: { customerId: split, rule: 'manual', claimedAt: attribution.at } })));
+    await this.graph.search.updateMany({ linkId: link._id }, { $set: { customerId: split } });
+    await this.keepSeparate(original, split, record, attribution);
+    await this.graph.recordEvent('UNLINK', [original, split].sort(), [{ system: record.system, recordId: record.recordId }], attribution);
     await this.onCustomersCreated?.([split]);
 
     const movedValues = new Set(moved.map(parseKeyId).filter((key) => key.kind !== 'ref').map((key) => key.value));
@@ -204,7 +253,21 @@ export class IdentityService {
       splitCustomerId: split,
       movedKeyKinds: [...new Set(moved.map((key) => parseKeyId(key).kind))],
       consents: { original: consents.filter((c) => !goesWithSplit(c)), split: consents.filter(goesWithSplit) },
+      undoneMerge: false,
+      toReview: { records: [], consentEvents: [] },
     };
+  }
+
+  /** The pair is decided: rules must not merge it back when a record is resolved again. */
+  private async keepSeparate(original: string, split: string, record: SourceRef, { actor, reason, at }: ManualAction & { at: Date }): Promise<void> {
+    await this.graph.candidates.updateOne(
+      { _id: candidateId(original, split) },
+      {
+        $set: { status: 'KEPT_SEPARATE', decidedAt: at, decidedBy: actor, decisionReason: reason },
+        $setOnInsert: { customerIds: [original, split].sort() as [string, string], system: record.system, recordId: record.recordId, clashingKeys: [], createdAt: at },
+      },
+      { upsert: true },
+    );
   }
 
   /** A manual merge overrides an earlier "kept separate" on the same pair. */

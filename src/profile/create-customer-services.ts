@@ -1,5 +1,5 @@
 import type { SourceAdapter } from '../adapters/source-adapter';
-import type { ConsentLister } from '../identity/consent-lister';
+import type { ConsentEventLister, ConsentLister } from '../identity/consent-lister';
 import { CustomerSearch } from '../identity/customer-search';
 import { GraphCustomerDirectory } from '../identity/graph-customer-directory';
 import type { IdentityConfig } from '../identity/identity-config';
@@ -26,6 +26,8 @@ export interface CustomerServicesOptions {
   onCustomersCreated?: (ids: string[]) => Promise<void> | void;
   /** Lists a customer's consents for unlink reports (wire the consent service's reader). @default none */
   listConsents?: ConsentLister;
+  /** Lists consent events recorded since a time, for the review after an undone merge (wire the consent service's reader). @default none */
+  listConsentEvents?: ConsentEventLister;
 }
 
 /** The identity and profile services, built over one graph (the composition root calls this once). */
@@ -41,7 +43,7 @@ export interface CustomerServices {
 
 /** Builds the identity graph, resolver, steward operations, profile service and search with one configuration. */
 export function createCustomerServices(options: CustomerServicesOptions): CustomerServices {
-  const { store, adapters, onCustomersCreated, listConsents } = options;
+  const { store, adapters, onCustomersCreated, listConsents, listConsentEvents } = options;
   const identityConfig = options.identity ?? { rules: defaultMatchRules, phone: { defaultRegion: 'GB', strictness: 'valid' } };
   const phone = identityConfig.phone;
   const graph = new IdentityGraph({ store });
@@ -51,7 +53,7 @@ export function createCustomerServices(options: CustomerServicesOptions): Custom
     graph,
     directory: new GraphCustomerDirectory(graph),
     resolver,
-    identity: new IdentityService({ graph, phone, onCustomersCreated, listConsents }),
+    identity: new IdentityService({ graph, phone, onCustomersCreated, listConsents, listConsentEvents }),
     profiles: new ProfileService({
       graph,
       resolver,
