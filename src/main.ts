@@ -111,6 +111,7 @@ async function main(): Promise<void> {
     try {
       await gateway.stop();
       await background.sweeper?.stop();
+      await consent.drain();
       await Promise.all(adapters.map((adapter) => adapter.close()));
       await simulators?.stop();
       await store.close();

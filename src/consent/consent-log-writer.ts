@@ -5,6 +5,7 @@ import { eventIdOf, preferenceFields, type ConsentEventDoc, type ConsentStateDoc
 import { beats, emptyConsentState, foldConsentEvents } from './fold-consent-events';
 import type { ConsentRepository } from './consent-repository';
 import type { ValidChange } from './validate-changes';
+import { WriteMarkClearer } from './write-mark-clearer';
 
 /** Options of {@link ConsentLogWriter}. */
 export interface ConsentLogWriterOptions {
@@ -29,17 +30,18 @@ export interface AppendResult {
  * The write protocol of the consent store, without transactions (DESIGN.md, "Writes"):
  *
  * 0. Mark the write as started (`consent_pending_writes`, keyed by customer and
- *    idempotency key); the mark is cleared after step 3, so a mark that outlives its
- *    write by long is a crash, and the sweeper heals that customer. (A sweeper that
- *    scanned the log instead would read every event on FerretDB v1, where only `_id`
- *    filters reach SQLite.)
+ *    idempotency key); the mark is cleared once steps 2 and 3 are done, so a mark that
+ *    outlives its write by long is a crash, and the sweeper heals that customer and
+ *    makes sure the marked event's outbox rows exist. (A sweeper that scanned the log
+ *    instead would read every event on FerretDB v1, where only `_id` filters reach SQLite.)
  * 1. Append the event at the customer's next log position. The position is its `_id`
  *    (`<customerId>#<seq>`, also unique as `{customerId, seq}`) and its idempotency
  *    key is unique: the insert is the one atomic step. E11000 means another writer
  *    took the position (re-read, back off, retry) or the key was used before (answer
  *    with that first event, or CONFLICT if its payload differs).
- * 2. Make sure the outbox rows of every event being folded exist (insert, E11000 ignored).
- * 3. Fold the events into the state document, which records the position it folded to.
+ * 2. and 3., at once: make sure the outbox rows of every event being folded exist
+ *    (insert, E11000 ignored), and fold the events into the state document, which
+ *    records the position it folded to.
  *
  * Invariants, which hold on FerretDB v1 (where a conditional update can lose a race)
  * as on MongoDB:
@@ -49,7 +51,8 @@ export interface AppendResult {
  * - A stored state is always exactly f(events 1..state.seq): every writer folds a
  *   full prefix (stored state + the tail read from the log), and f is deterministic.
  *   A lost update can therefore only leave the state BEHIND the log, never wrong.
- * - Outbox rows exist for every event at or below state.seq (step 2 precedes step 3).
+ * - Every acknowledged event has its outbox rows: its writer ensured them before
+ *   answering. An event whose writer died has its mark, and the sweeper ensures them.
  * - Behind is detectable with one `_id` lookup: the state is current iff there is no
  *   event at state.seq + 1. (On FerretDB v1 that lookup is a scan in SQLite; see
  *   ConsentRepository. So the writer's first attempt skips it and lets the unique
@@ -68,6 +71,7 @@ export class ConsentLogWriter {
   private readonly afterEventAppended?: (event: ConsentEventDoc) => void | Promise<void>;
   private readonly maxAttempts: number;
   private readonly now: () => Date;
+  private readonly marks: WriteMarkClearer;
 
   constructor(
     private readonly repository: ConsentRepository,
@@ -77,6 +81,12 @@ export class ConsentLogWriter {
     this.afterEventAppended = afterEventAppended;
     this.maxAttempts = maxAttempts;
     this.now = now;
+    this.marks = new WriteMarkClearer((ids) => repository.markWritesDone(ids));
+  }
+
+  /** Resolves once the marks of every acknowledged write are cleared; call before closing the store. */
+  drain(): Promise<void> {
+    return this.marks.drain();
   }
 
   /**
@@ -137,10 +147,10 @@ export class ConsentLogWriter {
         attempt++;
       }
     }
-    // Only completed writes clear their marks: a failed or killed one leaves them for the sweeper.
-    // Our events are folded and queued already, so the clearing need not wait for the final
-    // look at the log (which folds any later writer's events, covered by that writer's marks).
-    await Promise.all([this.repository.markWritesDone(marks), latest ? this.project(latest, []) : null]);
+    // The final look at the log folds any later writer's events (covered by that writer's marks).
+    if (latest) await this.project(latest, []);
+    // Only completed writes clear their marks, after the answer: a failed or killed one leaves them for the sweeper.
+    this.marks.add(marks);
     return results;
   }
 
@@ -167,13 +177,17 @@ export class ConsentLogWriter {
     return state;
   }
 
-  /** Steps 2 and 3 for `events`, which continue `base`: their outbox rows, then the folded state. */
+  /** Steps 2 and 3 for `events`, which continue `base`: their outbox rows and the folded state, in one round trip. */
   private async projectStep(base: ConsentStateDoc, events: readonly ConsentEventDoc[]): Promise<ConsentStateDoc> {
-    const systems = this.connectedSystems();
-    await this.repository.ensureOutboxRows(events, (event) => systems.filter((system) => system !== event.source.system), this.now());
     const state = foldConsentEvents(base, [...events]);
-    await this.repository.writeState(state);
+    await Promise.all([this.ensureOutboxRows(events), this.repository.writeState(state)]);
     return state;
+  }
+
+  /** Makes sure each event has an outbox row for every connected system but its source (the sweeper calls this for a dead write's event). */
+  ensureOutboxRows(events: readonly ConsentEventDoc[]): Promise<void> {
+    const systems = this.connectedSystems();
+    return this.repository.ensureOutboxRows(events, (event) => systems.filter((system) => system !== event.source.system), this.now());
   }
 
   private async replay(first: ConsentEventDoc, change: ValidChange): Promise<AppendResult> {

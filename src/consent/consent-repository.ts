@@ -12,8 +12,11 @@ import { emptyConsentState } from './fold-consent-events';
 
 /** A write in progress (see ConsentLogWriter). */
 export interface PendingWriteDoc {
+  /** `<customerId>|<idempotencyKey>` */
   _id: string;
   customerId: string;
+  /** The write's idempotency key (absent on marks written before it was kept: read it from `_id`). */
+  idempotencyKey?: string;
   startedAt: Date;
 }
 
@@ -161,7 +164,7 @@ export class ConsentRepository {
 
   /** Marks writes as started (idempotent); a mark outlives its write only if the write fails or the process dies. */
   async markWritesStarted(customerId: string, idempotencyKeys: readonly string[], now: Date): Promise<string[]> {
-    const marks = idempotencyKeys.map((key) => ({ _id: `${customerId}|${key}`, customerId, startedAt: now }));
+    const marks = idempotencyKeys.map((key) => ({ _id: `${customerId}|${key}`, customerId, idempotencyKey: key, startedAt: now }));
     await ignoringDuplicates(this.pendingWrites.insertMany(marks, { ordered: false }));
     return marks.map((mark) => mark._id);
   }

@@ -410,6 +410,11 @@ export class ConsentService {
     return sweepConsentLog(this.repository, this.writer, { now: this.now(), graceMs });
   }
 
+  /** Resolves once the bookkeeping of acknowledged writes is done; call before closing the store. */
+  drain(): Promise<void> {
+    return this.writer.drain();
+  }
+
   /** The raw state document, as stored (for tests and diagnostics). */
   storedState(customerId: string): Promise<ConsentStateDoc | null> {
     return this.repository.readState(customerId);

@@ -11,8 +11,9 @@ export interface SweepReport {
 
 /**
  * Finishes what a crash left half-done: for every write mark older than `graceMs` (a
- * write in flight is younger), the customer's log tail is folded into its state,
- * outbox rows first (ConsentLogWriter's invariants), and then the mark is cleared.
+ * write in flight is younger), the customer's log tail is folded into its state, the
+ * marked event's outbox rows are made sure of (ConsentLogWriter's invariants), and then
+ * the mark is cleared.
  * Idempotent and safe in many processes at once: folding twice changes nothing.
  */
 export async function sweepConsentLog(
@@ -30,6 +31,8 @@ export async function sweepConsentLog(
       if (after > before) healed++;
       done.add(mark.customerId);
     }
+    const event = await repository.findEventByIdempotencyKey(mark.idempotencyKey ?? mark._id.slice(mark.customerId.length + 1));
+    if (event) await writer.ensureOutboxRows([event]);
     await repository.markWritesDone([mark._id]);
   }
   return { stale: stale.length, healed };

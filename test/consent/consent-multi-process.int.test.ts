@@ -4,6 +4,7 @@ import type { ConsentEventDoc, ConsentStateDoc } from '../../src/consent/consent
 import { openTestStore, testMongoUri } from '../harness/store';
 import { spawnConsentWriter } from './support/spawn-consent-writer';
 import { expectedConsents } from './support/expected-state';
+import { consentChange } from './support/consent-change';
 
 /** The stored state's consents in the shape of expectedConsents. */
 function stateConsents(state: ConsentStateDoc | null) {
@@ -89,5 +90,19 @@ describe('consent writes from separate OS processes', () => {
     const logged = new Set(events.map((event) => event._id));
     expect(acked.filter((ack) => !logged.has(ack.eventId!))).toEqual([]);
     expect(await consent.sweep(0)).toEqual({ stale: 0, healed: 0 });
+  });
+
+  it('makes sure, with the sweeper, the outbox rows of a write that died after folding its state and before its rows landed', async () => {
+    const [result] = await consent.recordConsent([
+      consentChange({ customerId: 'rows', idempotencyKey: 'rows-1' }),
+    ]);
+    expect(result!.error).toBeNull();
+    // What a death between the two halves of the fold step leaves: the state folded, no rows, the mark still there.
+    const outbox = store.collection(collectionNames.consentOutbox);
+    await outbox.deleteMany({ eventId: result!.eventId! });
+    await store.collection(collectionNames.consentPendingWrites).insertOne({ _id: 'rows|rows-1', customerId: 'rows', idempotencyKey: 'rows-1', startedAt: new Date(0) } as never);
+
+    expect(await consent.sweep(0)).toEqual({ stale: 1, healed: 0 });
+    expect((await outbox.find({ eventId: result!.eventId! }).toArray()).map((row) => row.system).sort()).toEqual(['ciam', 'esp']);
   });
 });

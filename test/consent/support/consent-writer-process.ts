@@ -45,6 +45,7 @@ async function main(): Promise<void> {
     }
   };
   await Promise.all(Array.from({ length: Number(env.CONCURRENCY ?? 1) }, worker));
+  await consent.drain();
   process.stdout.write('done\n');
   await store.close();
 }
