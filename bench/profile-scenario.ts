@@ -27,6 +27,22 @@ export interface ProfileScenarioOptions {
   requests?: number;
   /** Where progress and results go. @default stdout */
   print?: (line: string) => void;
+  /** The store's commands since the last reset (wire `store`'s onCommand to {@link StoreCommandTally.record}). */
+  storeCommands?: StoreCommandTally;
+}
+
+/** Counts and times the commands a store served: the driver's own timing of each. */
+export class StoreCommandTally {
+  commands = 0;
+  ms = 0;
+  readonly record = (_command: string, durationMs: number): void => {
+    this.commands++;
+    this.ms += durationMs;
+  };
+  reset(): void {
+    this.commands = 0;
+    this.ms = 0;
+  }
 }
 
 /** The latency each simulated source adds (ms), so the profile's cost is dominated by the sources. */
@@ -45,6 +61,8 @@ function percentile(samples: number[], q: number): number {
  * divided by the fewest each vendor allows (1.0 is ideal), and the time of a full batch of
  * 1,000 ids, without injected latency, against the sum of the times of each source's
  * minimum calls for the same records made alone (below 1.0: the sources ran side by side).
+ * With a command tally, it also prints the store's share of one profile read: commands
+ * and their time per request, beside the request's own time.
  */
 export async function runProfileScenario(options: ProfileScenarioOptions): Promise<void> {
   const { store, people = 1000, ratePerSecond = 20, requests = 300, print = (line) => process.stdout.write(`${line}\n`) } = options;
@@ -134,6 +152,26 @@ export async function runProfileScenario(options: ProfileScenarioOptions): Promi
       for (const [system, samples] of sourceLatencies) print(`  source ${system.padEnd(11)} p50 ${fmt(percentile(samples, 0.5))} ms  p99 ${fmt(percentile(samples, 0.99))} ms`);
       print(`  customer           p50 ${fmt(p50)} ms  p99 ${fmt(p99)} ms`);
       print(`  ratio to the slowest source's p99 (${slowest.toFixed(1)} ms): p50 ${(p50 / slowest).toFixed(2)}  p99 ${(p99 / slowest).toFixed(2)}`);
+
+      if (options.storeCommands) {
+        // The store's part of a profile read: one request at a time, no injected latency, every store command timed by the driver.
+        simulators.forEach((simulator) => simulator.setFaults({}));
+        const tally = options.storeCommands;
+        const reads = 200;
+        const walls: number[] = [];
+        tally.reset();
+        for (let i = 0; i < reads; i++) {
+          const sent = performance.now();
+          await post('query($id: ID!) { customer(by: { id: $id }) { id name { full } emails phones sources { system status } } }', { id: ids[(i * 104_729) % ids.length] });
+          walls.push(performance.now() - sent);
+        }
+        print(
+          `  store per customer(by: id), ${reads} sequential, no injected latency: ${(tally.commands / reads).toFixed(1)} commands, ${fmt(tally.ms / reads, 2)} ms of store time; request p50 ${fmt(percentile(walls, 0.5), 2)} ms`,
+        );
+        salesforce.setFaults(injected.salesforce);
+        mailchimp.setFaults(injected.mailchimp);
+        scim.setFaults(injected.identity);
+      }
 
       // Upstream calls for one batch of 100 customers, against the fewest each vendor allows.
       const batch = ids.slice(0, 100);

@@ -3,7 +3,7 @@ import { MongoStore } from '../src/store/mongo-store';
 import { startEmbeddedFerretdb, type EmbeddedFerretdb } from '../src/store/embedded-ferretdb';
 import { runConsentScenario, type ConsentBenchPart } from './consent-scenario';
 import { runGraphBuildScenario } from './graph-build-scenario';
-import { runProfileScenario } from './profile-scenario';
+import { runProfileScenario, StoreCommandTally } from './profile-scenario';
 
 /**
  * `npm run bench`: the benchmark scenarios, against MONGODB_URI when set, otherwise
@@ -22,14 +22,15 @@ async function main(): Promise<void> {
   }
   const store = new MongoStore({ uri, dbName: process.env.BENCH_DB ?? 'bench_consent', serverSelectionTimeoutMS: 30_000 });
   // The profile scenario (issue 5) keeps its identity graph in a database of its own.
-  const profileStore = new MongoStore({ uri, dbName: 'bench_profile', serverSelectionTimeoutMS: 30_000 });
+  const storeCommands = new StoreCommandTally();
+  const profileStore = new MongoStore({ uri, dbName: 'bench_profile', serverSelectionTimeoutMS: 30_000, onCommand: storeCommands.record });
   const only = process.env.BENCH_SCENARIO; // consent | profile | graph | unset: all
   try {
     if (only === undefined || only === 'consent') {
       const parts = (process.env.BENCH_CONSENT_PARTS ?? 'primitives,eligibility,writes').split(',') as ConsentBenchPart[];
       await runConsentScenario({ store, customers: Number(process.env.BENCH_CUSTOMERS ?? 100_000), parts });
     }
-    if (only === undefined || only === 'profile') await runProfileScenario({ store: profileStore, people: Number(process.env.BENCH_PEOPLE ?? 1000) });
+    if (only === undefined || only === 'profile') await runProfileScenario({ store: profileStore, people: Number(process.env.BENCH_PEOPLE ?? 1000), storeCommands });
     if (only === undefined || only === 'graph') {
       const sizes = (process.env.BENCH_GRAPH_SIZES ?? '1000,10000').split(',').map(Number);
       await runGraphBuildScenario({ openStore: async (dbName) => new MongoStore({ uri: uri!, dbName, serverSelectionTimeoutMS: 30_000 }), sizes });
