@@ -180,6 +180,7 @@ export class IdentityService {
     const moved = link.keys.filter((key) => !keptKeys.has(key));
     await Promise.all(moved.map((key) => this.graph.keys.updateOne({ _id: key }, { $set: { customerId: split, rule: 'manual', claimedAt: at } })));
     await this.graph.search.updateMany({ linkId }, { $set: { customerId: split } });
+    await this.graph.searchTerms.updateMany({ linkId }, { $set: { customerId: split } });
     // The pair is decided: rules must not merge it back when the record is resolved again.
     const pair = [original, split].sort() as [string, string];
     await this.graph.candidates.updateOne(
