@@ -2,8 +2,10 @@
  * `npm run sync`: builds the identity graph from every connected system's records.
  * Resumable (each system's cursor is kept in the store) and safe to rerun; shows a
  * progress bar per system with the rate and, when the source reports its size, the ETA.
+ * The store is MONGODB_URI's or, unset, the embedded one under DATA_DIR, as for `npm start`
+ * (the running gateway's, if one serves that directory).
  *
- *   MONGODB_URI=mongodb://... SYSTEMS_FILE=systems.json npm run sync [-- --restart] [-- --page-size 500]
+ *   SYSTEMS_FILE=systems.json [MONGODB_URI=mongodb://...] npm run sync [-- --restart] [-- --page-size 500]
  */
 import { SingleBar, Presets } from 'cli-progress';
 import { ConfigError, loadConfig } from '../src/config';
@@ -14,7 +16,7 @@ import { loadIdentityConfig } from '../src/identity/identity-config';
 import { IdentityGraph } from '../src/identity/identity-graph';
 import { IdentityResolver } from '../src/identity/identity-resolver';
 import { RecordLinker } from '../src/identity/record-linker';
-import { MongoStore } from '../src/store/mongo-store';
+import { openCommandStore } from '../src/store/command-store';
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
@@ -24,13 +26,20 @@ async function main(): Promise<void> {
   if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 2000) throw new ConfigError('--page-size must be a whole number from 1 to 2000.');
 
   const config = loadConfig();
-  if (!config.MONGODB_URI) throw new ConfigError('Invalid configuration: MONGODB_URI is not set; sync writes the identity graph to that store.');
   const systems = loadSystemsConfig();
-  if (!systems) throw new ConfigError('Invalid configuration: set SYSTEMS or SYSTEMS_FILE to the connected systems (`npm run simulators` prints them).');
+  if (!systems) {
+    throw new ConfigError(
+      'Invalid configuration: set SYSTEMS or SYSTEMS_FILE to the connected systems (`npm run simulators` prints them); the embedded demo of `npm start` builds its graph by itself.',
+    );
+  }
   const identity = loadIdentityConfig();
 
-  const store = new MongoStore({ uri: config.MONGODB_URI, dbName: config.MONGODB_DB });
-  await store.ensureIndexes();
+  const { store, close } = await openCommandStore({
+    uri: config.MONGODB_URI,
+    dbName: config.MONGODB_DB,
+    dataDir: config.DATA_DIR,
+    log: (line) => process.stdout.write(`${line}\n`),
+  });
   const adapters = createAdapters(systems);
   const graph = new IdentityGraph({ store });
   const resolver = new IdentityResolver({ graph, linker: new RecordLinker({ graph, rules: identity.rules, phone: identity.phone }), phone: identity.phone });
@@ -70,7 +79,7 @@ async function main(): Promise<void> {
   }
   process.stdout.write(`customers created: ${report.customersCreated}; candidates for a data steward: ${report.candidatesRecorded}\n`);
   await Promise.all(adapters.map((adapter) => adapter.close()));
-  await store.close();
+  await close();
   if (stop.signal.aborted) process.stdout.write('interrupted: run `npm run sync` again to resume.\n');
 }
 

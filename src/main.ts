@@ -1,8 +1,8 @@
-import path from 'node:path';
 import { loadConfig, ConfigError } from './config';
 import { createLogger, type Logger } from './observability/logger';
 import { logProcessWarnings } from './observability/log-process-warnings';
 import { GatewayMetrics } from './observability/metrics';
+import { embeddedStoreDir } from './store/command-store';
 import { MongoStore } from './store/mongo-store';
 import { startEmbeddedFerretdb, freeLoopbackPort, type EmbeddedFerretdb } from './store/embedded-ferretdb';
 import { createGateway } from './server/create-gateway';
@@ -128,7 +128,7 @@ async function main(): Promise<void> {
 
   if (embeddedPort !== undefined) {
     embedded = await startEmbeddedFerretdb({
-      dataDir: path.join(config.DATA_DIR, 'ferretdb'),
+      dataDir: embeddedStoreDir(config.DATA_DIR),
       port: embeddedPort,
       log: (line) => logger.info(line),
     });

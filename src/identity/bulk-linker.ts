@@ -1,12 +1,12 @@
 import type { SourceRecord } from '../adapters/source-adapter';
 import { readByIds } from '../store/batched-reads';
-import { isDuplicateKeyError } from '../store/duplicate-key';
+import { insertAll } from '../store/insert-all';
 import { newCustomerId } from './customer-id';
-import type { CustomerDoc, KeyDoc, LinkDoc, SearchDoc } from './graph-documents';
+import type { CustomerDoc, KeyDoc, LinkDoc, SearchDoc, SearchTermDoc } from './graph-documents';
 import type { IdentityGraph } from './identity-graph';
 import { refId } from './identity-key';
 import { NEW_RECORD_RULE, type LinkOutcome, type RecordLinker } from './record-linker';
-import { nameSearchTokens } from './search-tokens';
+import { searchEntriesOf } from './search-entries';
 
 /** What {@link BulkLinker.linkGroups} did: outcomes by record index, and the groups it left. */
 export interface BulkLinkResult {
@@ -64,7 +64,9 @@ export class BulkLinker {
     const claimed = plans.filter((plan) => !plan.keys.some((key) => keyCollisions.has(key._id)));
     const linkCollisions = new Set(await insertAll(graph.links, claimed.flatMap((plan) => plan.links)));
     const linked = claimed.filter((plan) => !plan.links.some((link) => linkCollisions.has(link._id)));
-    await insertAll(graph.search, linked.flatMap((plan) => plan.search)); // an entry that exists already is the same entry
+    // An entry that exists already is the same entry.
+    await insertAll(graph.search, linked.flatMap((plan) => plan.search));
+    await insertAll(graph.searchTerms, linked.flatMap((plan) => plan.searchTerms));
     for (const plan of plans) {
       if (linked.includes(plan)) for (const [index, outcome] of plan.outcomes) outcomes.set(index, outcome);
       else remaining.push(plan.group);
@@ -84,7 +86,7 @@ export class BulkLinker {
   ): GroupPlan | null {
     const owner = new Map<string, string>(); // key id -> customer, as the replay goes
     const ownerOf = (keyId: string) => owner.get(keyId) ?? ownerInStore(keyId);
-    const plan: GroupPlan = { group: [...group], outcomes: [], customers: [], links: [], keys: [], search: [] };
+    const plan: GroupPlan = { group: [...group], outcomes: [], customers: [], links: [], keys: [], search: [], searchTerms: [] };
     for (const index of group) {
       const record = records[index]!;
       const keys = keysOf[index]!;
@@ -123,8 +125,9 @@ export class BulkLinker {
         owner.set(key.id, target);
         plan.keys.push({ _id: key.id, customerId: target, rule: key.rule, system: record.system, recordId: record.recordId, claimedAt: at });
       }
-      const tokens = nameSearchTokens(record.fields.givenName, record.fields.familyName);
-      plan.search.push(...tokens.map((token) => ({ _id: `${token}|${linkId}`, linkId, customerId: target })));
+      const entries = searchEntriesOf(record, linkId, target);
+      plan.search.push(...entries.names);
+      plan.searchTerms.push(...entries.terms);
       plan.outcomes.push([index, { system: record.system, recordId: record.recordId, customerId: target, createdCustomerId, candidatesRecorded: 0 }]);
     }
     return plan;
@@ -139,24 +142,7 @@ interface GroupPlan {
   links: LinkDoc[];
   keys: KeyDoc[];
   search: SearchDoc[];
-}
-
-/** Inserts documents unordered, in batches; answers the ids that collided with existing ones. */
-async function insertAll<T extends { _id: string }>(collection: { insertMany(docs: T[], options: { ordered: false }): Promise<unknown> }, docs: T[]): Promise<string[]> {
-  const collided: string[] = [];
-  for (let start = 0; start < docs.length; start += 1000) {
-    const batch = docs.slice(start, start + 1000);
-    try {
-      await collection.insertMany(batch, { ordered: false });
-    } catch (error) {
-      if (!isDuplicateKeyError(error)) throw error;
-      const writeErrors = (error as { writeErrors?: { index: number; code?: number }[] | { index: number; code?: number } }).writeErrors;
-      for (const writeError of [writeErrors ?? []].flat()) {
-        if (writeError.code === 11000) collided.push(batch[writeError.index]!._id);
-      }
-    }
-  }
-  return collided;
+  searchTerms: SearchTermDoc[];
 }
 
 function sameSet(a: readonly string[], b: readonly string[]): boolean {

@@ -101,6 +101,20 @@ export interface SearchDoc {
   customerId: string;
 }
 
+/** What an exact search term of a record is. */
+export type SearchTermKind = 'EMAIL_LOCAL_PART' | 'SURNAME_AND_INITIAL';
+
+/** An exact search term of one record, found by equality on the indexed `term` (never a range). */
+export interface SearchTermDoc {
+  /** `<term>|<linkId>`: one entry per term and record, so a repeated insert is a no-op. */
+  _id: string;
+  /** The normalised term (`james.murphy`, `vries j`). */
+  term: string;
+  kind: SearchTermKind;
+  linkId: string;
+  customerId: string;
+}
+
 /** One audit entry. */
 export interface IdentityEventDoc {
   _id: string;

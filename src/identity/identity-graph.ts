@@ -15,6 +15,7 @@ import type {
   LinkDoc,
   RedirectDoc,
   SearchDoc,
+  SearchTermDoc,
   SyncCursorDoc,
 } from './graph-documents';
 
@@ -41,6 +42,7 @@ export class IdentityGraph {
   readonly candidates: Collection<CandidateDoc>;
   readonly decisions: Collection<DecisionDoc>;
   readonly search: Collection<SearchDoc>;
+  readonly searchTerms: Collection<SearchTermDoc>;
   readonly events: Collection<IdentityEventDoc>;
   readonly cursors: Collection<SyncCursorDoc>;
   private readonly maxRedirectHops: number;
@@ -54,6 +56,7 @@ export class IdentityGraph {
     this.candidates = store.collection<CandidateDoc>(collectionNames.identityCandidates);
     this.decisions = store.collection<DecisionDoc>(collectionNames.identityDecisions);
     this.search = store.collection<SearchDoc>(collectionNames.identitySearch);
+    this.searchTerms = store.collection<SearchTermDoc>(collectionNames.identitySearchTerms);
     this.events = store.collection<IdentityEventDoc>(collectionNames.identityEvents);
     this.cursors = store.collection<SyncCursorDoc>(collectionNames.identitySyncCursors);
   }

@@ -238,6 +238,7 @@ export class IdentityService {
     const moved = link.keys.filter((key) => !keptKeys.has(key));
     await Promise.all(moved.map((key) => this.graph.keys.updateOne({ _id: key }, { $set: { customerId: split, rule: 'manual', claimedAt: attribution.at } })));
     await this.graph.search.updateMany({ linkId: link._id }, { $set: { customerId: split } });
+    await this.graph.searchTerms.updateMany({ linkId: link._id }, { $set: { customerId: split } });
     await this.keepSeparate(original, split, record, attribution);
     await this.graph.recordEvent('UNLINK', [original, split].sort(), [{ system: record.system, recordId: record.recordId }], attribution);
     await this.onCustomersCreated?.([split]);

@@ -6,8 +6,8 @@ import type { IdentityKeyKind } from './identity-key';
 import { defaultMatchRules, validateMatchRules, type MatchRule } from './matching-rules';
 import type { NormalizePhoneOptions } from './normalize-phone';
 import { readByIds } from '../store/batched-reads';
-import { isDuplicateKeyError } from '../store/duplicate-key';
-import { nameSearchTokens } from './search-tokens';
+import { insertAll } from '../store/insert-all';
+import { searchEntriesOf } from './search-entries';
 
 /** Options of {@link RecordLinker}. */
 export interface RecordLinkerOptions {
@@ -162,7 +162,7 @@ export class RecordLinker {
       if (await this.recordClash(target, owner, key, record, at)) candidatesRecorded++;
     }
 
-    if (!existing || !sameSet(existing.keys, keyIds)) await this.indexNames(record, linkId, target);
+    if (!existing || !sameSet(existing.keys, keyIds)) await this.indexSearch(record, linkId, target);
     return { system: record.system, recordId: record.recordId, customerId: await graph.rootOf(target), createdCustomerId, candidatesRecorded };
   }
 
@@ -185,18 +185,13 @@ export class RecordLinker {
   }
 
   /**
-   * Writes the record's name-search entries. An entry that exists already is left as it
-   * is: its customer id may be stale after a merge, which search resolves through the
-   * redirects, and an insert is cheaper than an upsert on FerretDB.
+   * Writes the record's search entries (name tokens and exact terms). An entry that exists
+   * already is left as it is: its customer id may be stale after a merge, which search
+   * resolves through the redirects, and an insert is cheaper than an upsert on FerretDB.
    */
-  private async indexNames(record: SourceRecord, linkId: string, customerId: string): Promise<void> {
-    const tokens = nameSearchTokens(record.fields.givenName, record.fields.familyName);
-    if (tokens.length === 0) return;
-    await this.graph.search
-      .insertMany(tokens.map((token) => ({ _id: `${token}|${linkId}`, linkId, customerId })), { ordered: false })
-      .catch((error: unknown) => {
-        if (!isDuplicateKeyError(error)) throw error;
-      });
+  private async indexSearch(record: SourceRecord, linkId: string, customerId: string): Promise<void> {
+    const { names, terms } = searchEntriesOf(record, linkId, customerId);
+    await Promise.all([insertAll(this.graph.search, names), insertAll(this.graph.searchTerms, terms)]);
   }
 }
 

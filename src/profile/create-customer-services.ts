@@ -8,7 +8,9 @@ import { IdentityResolver } from '../identity/identity-resolver';
 import { IdentityService } from '../identity/identity-service';
 import { defaultMatchRules } from '../identity/matching-rules';
 import { RecordLinker } from '../identity/record-linker';
+import { collectionNames } from '../store/collections';
 import type { MongoStore } from '../store/mongo-store';
+import { StoredSecret, type SecretDoc } from '../store/stored-secret';
 import { defaultMergeConfig } from './merge-config';
 import type { ProfileConfig } from './profile-config';
 import { ProfileService } from './profile-service';
@@ -62,6 +64,10 @@ export function createCustomerServices(options: CustomerServicesOptions): Custom
       mergeConfig: options.profile?.mergeConfig ?? defaultMergeConfig,
       budgets: options.profile?.budgets,
     }),
-    customerSearch: new CustomerSearch({ graph, phone }),
+    customerSearch: new CustomerSearch({
+      graph,
+      phone,
+      cursorSecret: new StoredSecret(store.collection<SecretDoc>(collectionNames.identitySettings), 'search-cursor-secret'),
+    }),
   };
 }

@@ -42,6 +42,10 @@ export const collectionNames = Object.freeze({
   identityDecisions: 'identity_decisions',
   /** Name-prefix search entries, `_id` = `<token>|<system>:<recordId>`. */
   identitySearch: 'identity_search',
+  /** Exact search terms (email local parts, surnames with an initial), `_id` = `<term>|<system>:<recordId>`, read by `term`. */
+  identitySearchTerms: 'identity_search_terms',
+  /** Identity-wide settings (the key that seals search cursors), `_id` = setting name. */
+  identitySettings: 'identity_settings',
   /** Audit of manual links, unlinks, merges and decisions. */
   identityEvents: 'identity_events',
   /** The backfill's cursor per source system, `_id` = system name. */
@@ -78,6 +82,9 @@ export const indexDefinitions: readonly IndexDefinition[] = Object.freeze<IndexD
   { collection: collectionNames.identityRedirects, key: { survivorId: 1 }, options: { name: 'survivorId' } },
   { collection: collectionNames.identityCandidates, key: { status: 1, createdAt: 1 }, options: { name: 'status_createdAt' } },
   { collection: collectionNames.identityEvents, key: { customerIds: 1, at: 1 }, options: { name: 'customerIds_at' } },
+  // Search terms are read by equality on `term` (a search) or `linkId` (an unlink): both pushed down on FerretDB.
+  { collection: collectionNames.identitySearchTerms, key: { term: 1 }, options: { name: 'term' } },
+  { collection: collectionNames.identitySearchTerms, key: { linkId: 1 }, options: { name: 'linkId' } },
 
   // --- sources and sync -------------------------------------------------------
 ]);

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { promises as fs, openSync, closeSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import { lockEmbeddedStore } from './embedded-store-lock';
 import { installFerretdb, type InstallFerretdbOptions } from './install-ferretdb';
 
 /** Options of {@link startEmbeddedFerretdb}. */
@@ -24,13 +25,17 @@ export interface EmbeddedFerretdb {
 /**
  * Starts FerretDB (SQLite backend) on a loopback port with its own data directory.
  * The flags matter: the defaults would bind the debug port 8088 in every instance
- * and try to send telemetry to the internet.
+ * and try to send telemetry to the internet. The directory is locked while FerretDB runs
+ * (src/store/embedded-store-lock.ts): a second FerretDB on the same files would corrupt
+ * them, so a directory a live FerretDB serves throws `EmbeddedStoreInUseError`, naming its URI.
  */
 export async function startEmbeddedFerretdb(options: EmbeddedFerretdbOptions): Promise<EmbeddedFerretdb> {
   const binary = await installFerretdb(options);
   const dataDir = path.resolve(options.dataDir);
   await fs.mkdir(dataDir, { recursive: true });
   const port = options.port || (await freeLoopbackPort());
+  const uri = `mongodb://127.0.0.1:${port}/`;
+  const lock = await lockEmbeddedStore(dataDir, uri);
   const logFd = openSync(path.join(dataDir, 'ferretdb.log'), 'a');
   const child = spawn(
     binary,
@@ -47,14 +52,17 @@ export async function startEmbeddedFerretdb(options: EmbeddedFerretdbOptions): P
   );
   closeSync(logFd);
   stopWithThisProcess(child);
+  // Released once FerretDB has exited; a lock left by a killed process names a dead pid and is taken over.
+  child.once('exit', lock.release);
   try {
+    if (child.pid !== undefined) await lock.setOwnerPid(child.pid);
     await waitForPort(port, child);
   } catch (error) {
     child.kill('SIGKILL');
     throw error;
   }
   return {
-    uri: `mongodb://127.0.0.1:${port}/`,
+    uri,
     port,
     stop: () => stopProcess(child),
   };

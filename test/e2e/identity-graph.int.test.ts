@@ -126,6 +126,19 @@ describe('identity graph over GraphQL: manual links, unlinks, candidates, search
     expect(tooShort.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
   });
 
+  it('says why each result matched, and answers a made-up cursor with BAD_USER_INPUT', async () => {
+    const aliceId = (await byEmail(alice.emails[0]!)).id;
+    const localPart = alice.emails[0]!.trim().split('@')[0]!;
+    const search = `query($q: String!, $after: String) { searchCustomers(query: $q, first: 5, after: $after) { edges { cursor matchedOn node { id } } } }`;
+    const page = await gateway.graphql<{ searchCustomers: { edges: { cursor: string; matchedOn: string[]; node: { id: string } }[] } }>(search, { q: localPart });
+    expect(page.errors).toBeUndefined();
+    const edge = page.data!.searchCustomers.edges.find((candidate) => candidate.node.id === aliceId);
+    expect(edge?.matchedOn).toEqual(['EMAIL_LOCAL_PART']);
+    expect(Buffer.from(edge!.cursor, 'base64url').toString('latin1')).not.toContain(localPart);
+    const madeUp = await gateway.graphql(search, { q: localPart, after: Buffer.from(`${localPart}|salesforce:1`).toString('base64url') });
+    expect(madeUp.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
+  });
+
   it('pages a name search with cursors, never repeating a customer', async () => {
     const seen: string[] = [];
     let after: string | null = null;

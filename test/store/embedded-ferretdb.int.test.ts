@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { startEmbeddedFerretdb } from '../../src/store/embedded-ferretdb';
 
 const root = path.resolve(__dirname, '..', '..');
 
@@ -41,6 +42,32 @@ describe('the embedded FerretDB', () => {
       const deadline = Date.now() + 10_000;
       while ((await listening(port)) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
       expect(await listening(port)).toBe(false);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a second store on a data directory in use, naming the running one and what to do', async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'gateway-second-store-'));
+    const store = await startEmbeddedFerretdb({ dataDir });
+    try {
+      const error = await startEmbeddedFerretdb({ dataDir }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(Error);
+      expect((error as Error).message).toContain(dataDir);
+      expect((error as Error).message).toContain(store.uri);
+      expect((error as Error).message).toContain('MONGODB_URI');
+    } finally {
+      await store.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('lets the next store start once the previous one stopped', async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'gateway-next-store-'));
+    try {
+      await (await startEmbeddedFerretdb({ dataDir })).stop();
+      const next = await startEmbeddedFerretdb({ dataDir });
+      await next.stop();
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }

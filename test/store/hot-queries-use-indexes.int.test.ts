@@ -47,6 +47,8 @@ describe('the hot queries use an index', () => {
     ['an identity key lookup', collectionNames.identityKeys, { _id: 'email:someone@example.com' }],
     ["a cluster's links", collectionNames.identityLinks, { customerId: { $in: ['a', 'b'] } }],
     ['the customers merged into a survivor', collectionNames.identityRedirects, { survivorId: { $in: ['a', 'b'] } }],
+    ['a search by email local part or surname with initial', collectionNames.identitySearchTerms, { term: { $in: ['james.murphy', 'vries j'] } }],
+    ['the search terms of an unlinked record', collectionNames.identitySearchTerms, { linkId: 'crm:r1' }],
   ])('%s', async (_what, collection, filter) => {
     const { indexed, plan } = await planOf(store, collection, filter);
     expect({ indexed, plan }).toEqual({ indexed: true, plan });
