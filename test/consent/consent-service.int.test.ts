@@ -9,6 +9,7 @@ describe('ConsentService against the real store', () => {
   let consent: ConsentService;
   const directory: CustomerDirectory = {
     resolveId: async (id) => (id === 'ghost' ? null : id === 'merged-away' ? 'survivor' : id),
+    holdersOf: async () => new Set<string>(),
   };
   beforeAll(async () => {
     store = await openTestStore();
@@ -64,7 +65,7 @@ describe('ConsentService against the real store', () => {
     await consent.recordConsent([consentChange({ customerId: 'c-exp', capturedAt, expiresAt: new Date(Date.now() - 1000) })]);
     expect((await consent.currentConsents('c-exp'))[0]).toMatchObject({ status: 'EXPIRED', recordedStatus: 'GRANTED' });
     const [answer] = await consent.contactEligibility(['c-exp'], 'EMAIL', 'MARKETING');
-    expect(answer).toEqual({ customerId: 'c-exp', allowed: false, reason: 'EXPIRED' });
+    expect(answer).toEqual({ customerId: 'c-exp', allowed: false, reason: 'EXPIRED', excludedContactPoints: [] });
   });
 
   it('confirms a double opt-in once: PENDING becomes GRANTED, a second use is CONFLICT', async () => {
