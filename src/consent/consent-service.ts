@@ -10,6 +10,7 @@ import { ConsentRepository } from './consent-repository';
 import { ConsentLogWriter } from './consent-log-writer';
 import { DoubleOptInTokens } from './double-opt-in-token';
 import { effectiveStatus, eligibilityOf, type Eligibility } from './evaluate-consent';
+import { fromAtCapture } from './from-at-capture';
 import { consentsAt } from './consents-at';
 import { normaliseContactPoint } from './contact-point';
 import { payloadHash } from './payload-hash';
@@ -312,7 +313,10 @@ export class ConsentService {
     return consentsAt(known, at).map((entry) => toView(entry, at));
   }
 
-  /** A customer's events, newest first, as a Relay-style connection. */
+  /**
+   * A customer's events, newest first, as a Relay-style connection. Each event's `from`
+   * is derived from the whole log by capture time (see fromAtCapture), not read as stored.
+   */
   async consentHistory(
     customerId: string,
     filter: ConsentHistoryFilter = {},
@@ -326,7 +330,7 @@ export class ConsentService {
     if (afterSeq !== null && !Number.isSafeInteger(afterSeq)) {
       throw new BadUserInputError('after: not a cursor from this connection; pass an endCursor it returned.', { extensions: { field: 'after' } });
     }
-    const events = await this.readWholeLog(await this.resolveForRead(customerId, 'customerId'));
+    const events = fromAtCapture(await this.readWholeLog(await this.resolveForRead(customerId, 'customerId')));
     const contactPoint = filter.contactPoint ? this.normaliseAnyContactPoint(filter.contactPoint, filter.channel ?? null) : null;
     const matching = events.reverse().filter(
       (event) =>

@@ -34,7 +34,9 @@ describe('ConsentService against the real store', () => {
     expect((await consent.currentConsents('c-late'))[0]!.status).toBe('DENIED');
     const history = await consent.consentHistory('c-late');
     expect(history.edges.map((edge) => edge.node.consent?.to)).toEqual(['GRANTED', 'DENIED']);
-    expect(history.edges[0]!.node).toMatchObject({ current: false, consent: { from: 'DENIED', to: 'GRANTED' } });
+    // `from` is what was in force at each capture: nothing before the late grant, the grant before the denial.
+    expect(history.edges[0]!.node).toMatchObject({ current: false, consent: { from: 'UNKNOWN', to: 'GRANTED' } });
+    expect(history.edges[1]!.node).toMatchObject({ current: true, consent: { from: 'GRANTED', to: 'DENIED' } });
   });
 
   it('answers a retry with the first event and writes nothing; the same key with another payload is CONFLICT', async () => {
