@@ -2,14 +2,15 @@ import type { MongoStore } from '../store/mongo-store';
 import type { CustomerDirectory } from '../identity/customer-directory';
 import { acceptAnyCustomer } from '../identity/customer-directory';
 import { BadUserInputError, ConflictError, GatewayError, NotFoundError } from '../errors/gateway-error';
-import { defaultConsentVocabulary, validateConsentVocabulary, type ConsentVocabulary } from './consent-vocabulary';
+import { defaultConsentVocabulary, validateConsentVocabulary, type ConsentVocabulary, type ContactPointKind } from './consent-vocabulary';
 import type { ConsentEntry, ConsentEventDoc, ConsentStateDoc, EffectiveConsentStatus } from './consent-model';
 import type { ChangeEvidenceInput, ConsentChangeInput, PreferenceChangeInput } from './consent-inputs';
 import { validateConsentChanges, validatePreferenceChanges, type ValidChange, type ValidationContext } from './validate-changes';
 import { ConsentRepository } from './consent-repository';
 import { ConsentLogWriter } from './consent-log-writer';
 import { DoubleOptInTokens } from './double-opt-in-token';
-import { effectiveStatus, eligibilityOf, type EligibilityReason } from './evaluate-consent';
+import { effectiveStatus, eligibilityOf, type Eligibility } from './evaluate-consent';
+import { fromAtCapture } from './from-at-capture';
 import { consentsAt } from './consents-at';
 import { normaliseContactPoint } from './contact-point';
 import { payloadHash } from './payload-hash';
@@ -102,11 +103,9 @@ export interface ConsentHistoryPage {
 /** An event as the API shows it. */
 export type ConsentEventView = Omit<ConsentEventDoc, '_id' | 'payloadHash'> & { id: string };
 
-/** One customer's eligibility; never personal data. */
-export interface EligibilityAnswer {
+/** One customer's eligibility; personal data only in `excludedContactPoints`, shown to the caller who asked. */
+export interface EligibilityAnswer extends Eligibility {
   customerId: string;
-  allowed: boolean;
-  reason: EligibilityReason;
 }
 
 const historyPageMax = 500;
@@ -320,7 +319,10 @@ export class ConsentService {
     return consentsAt(known, at).map((entry) => toView(entry, at));
   }
 
-  /** A customer's events, newest first, as a Relay-style connection. */
+  /**
+   * A customer's events, newest first, as a Relay-style connection. Each event's `from`
+   * is derived from the whole log by capture time (see fromAtCapture), not read as stored.
+   */
   async consentHistory(
     customerId: string,
     filter: ConsentHistoryFilter = {},
@@ -334,7 +336,7 @@ export class ConsentService {
     if (afterSeq !== null && !Number.isSafeInteger(afterSeq)) {
       throw new BadUserInputError('after: not a cursor from this connection; pass an endCursor it returned.', { extensions: { field: 'after' } });
     }
-    const events = await this.readWholeLog(await this.resolveForRead(customerId, 'customerId'));
+    const events = fromAtCapture(await this.readWholeLog(await this.resolveForRead(customerId, 'customerId')));
     const contactPoint = filter.contactPoint ? this.normaliseAnyContactPoint(filter.contactPoint, filter.channel ?? null) : null;
     const matching = events.reverse().filter(
       (event) =>
@@ -353,12 +355,15 @@ export class ConsentService {
 
   /**
    * Whether each customer may be contacted on `channel` for `purpose` (at
-   * `contactPoint`), from ONE store round trip for the whole batch: a single `find`
-   * of the state documents. It reads states without checking their log tails (that
-   * would be a round trip per customer); ConsentLogWriter's invariants say they hold
-   * every acknowledged change unless a write is in flight or a crash awaits the
-   * sweeper. A customer the store was never told of (registerCustomers, or a change)
-   * is UNKNOWN_CUSTOMER. Ids are answered as given: merged-away ids are not redirected.
+   * `contactPoint`, when given; see eligibilityOf for the rules). Store round trips:
+   * the state documents by `_id` in batches of 1,000 (10 for 10,000 ids), and, for an
+   * email or phone contact point, the identity graph's holders of that key beside them
+   * (3 when its holder was never merged: see GraphCustomerDirectory.holdersOf). It
+   * reads states without checking their log tails (that would be a round trip per
+   * customer); ConsentLogWriter's invariants say they hold every acknowledged change
+   * unless a write is in flight or a crash awaits the sweeper. A customer the store was
+   * never told of (registerCustomers, or a change) is UNKNOWN_CUSTOMER. Ids are
+   * answered as given: merged-away ids are not redirected.
    */
   async contactEligibility(
     customerIds: readonly string[],
@@ -366,29 +371,17 @@ export class ConsentService {
     purpose: string,
     contactPoint: string | null = null,
   ): Promise<EligibilityAnswer[]> {
-    if (customerIds.length === 0 || customerIds.length > this.maxEligibilityIds) {
-      throw new BadUserInputError(`customerIds: give from 1 to ${this.maxEligibilityIds} ids (got ${customerIds.length}).`, {
-        extensions: { field: 'customerIds' },
-      });
-    }
-    const blank = customerIds.findIndex((id) => typeof id !== 'string' || id === '');
-    if (blank >= 0) throw new BadUserInputError(`customerIds[${blank}]: must be a non-empty id.`, { extensions: { field: `customerIds[${blank}]` } });
-    const definition = this.vocabulary.channels.find((c) => c.name === channel);
-    if (!definition) {
-      throw new BadUserInputError(`channel: must be one of ${this.vocabulary.channels.map((c) => c.name).join(', ')}.`, { extensions: { field: 'channel' } });
-    }
-    if (!this.vocabulary.purposes.includes(purpose)) {
-      throw new BadUserInputError(`purpose: must be one of ${this.vocabulary.purposes.join(', ')}.`, { extensions: { field: 'purpose' } });
-    }
-    const point = contactPoint === null ? null : normaliseContactPoint(definition.contactPoint, contactPoint);
-    if (contactPoint !== null && point === null) {
-      throw new BadUserInputError(`contactPoint: not a valid ${definition.contactPoint} contact point for ${channel}.`, {
-        extensions: { field: 'contactPoint' },
-      });
-    }
-    const states = new Map((await this.repository.readStates(customerIds)).map((state) => [state._id, state]));
+    const { kind, point } = this.eligibilityQuestion(customerIds, channel, purpose, contactPoint);
+    const [states, holders] = await Promise.all([
+      this.repository.readStates(customerIds),
+      point !== null && kind !== 'opaque' ? this.directory.holdersOf({ kind, value: point }) : new Set<string>(),
+    ]);
+    const byId = new Map(states.map((state) => [state._id, state]));
     const now = this.now();
-    return customerIds.map((customerId) => ({ customerId, ...eligibilityOf(states.get(customerId) ?? null, channel, purpose, point, now) }));
+    return customerIds.map((customerId) => ({
+      customerId,
+      ...eligibilityOf(byId.get(customerId) ?? null, channel, purpose, point, now, holders.has(customerId)),
+    }));
   }
 
   /** The accepted vocabulary, as names. */
@@ -428,6 +421,37 @@ export class ConsentService {
   private async readWholeLog(customerId: string): Promise<ConsentEventDoc[]> {
     const { seq } = await this.writer.catchUp(customerId);
     return this.repository.readLog(customerId, seq);
+  }
+
+  /** Checks an eligibility question (BAD_USER_INPUT naming the argument) and normalises its contact point. */
+  private eligibilityQuestion(
+    customerIds: readonly string[],
+    channel: string,
+    purpose: string,
+    contactPoint: string | null,
+  ): { kind: ContactPointKind; point: string | null } {
+    if (customerIds.length === 0 || customerIds.length > this.maxEligibilityIds) {
+      throw new BadUserInputError(`customerIds: give from 1 to ${this.maxEligibilityIds} ids (got ${customerIds.length}).`, {
+        extensions: { field: 'customerIds' },
+      });
+    }
+    const blank = customerIds.findIndex((id) => typeof id !== 'string' || id === '');
+    if (blank >= 0) throw new BadUserInputError(`customerIds[${blank}]: must be a non-empty id.`, { extensions: { field: `customerIds[${blank}]` } });
+    const definition = this.vocabulary.channels.find((c) => c.name === channel);
+    if (!definition) {
+      throw new BadUserInputError(`channel: must be one of ${this.vocabulary.channels.map((c) => c.name).join(', ')}.`, { extensions: { field: 'channel' } });
+    }
+    if (!this.vocabulary.purposes.includes(purpose)) {
+      throw new BadUserInputError(`purpose: must be one of ${this.vocabulary.purposes.join(', ')}.`, { extensions: { field: 'purpose' } });
+    }
+    const point = contactPoint === null ? null : normaliseContactPoint(definition.contactPoint, contactPoint);
+    // The message never repeats the value: contact points stay out of errors and logs.
+    if (contactPoint !== null && point === null) {
+      throw new BadUserInputError(`contactPoint: not a valid ${definition.contactPoint} contact point for ${channel}.`, {
+        extensions: { field: 'contactPoint' },
+      });
+    }
+    return { kind: definition.contactPoint, point };
   }
 
   /** A contact point in a filter: normalised for its channel, or as an email or phone when no channel is given. */

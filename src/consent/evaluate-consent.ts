@@ -1,7 +1,18 @@
 import type { ConsentEntry, ConsentStateDoc, EffectiveConsentStatus } from './consent-model';
 
 /** Why a customer may or may not be contacted. */
-export type EligibilityReason = 'GRANTED' | 'DENIED' | 'EXPIRED' | 'PENDING' | 'NO_CONSENT' | 'UNKNOWN_CUSTOMER';
+export type EligibilityReason = 'GRANTED' | 'DENIED' | 'EXPIRED' | 'PENDING' | 'NO_CONSENT' | 'UNKNOWN_CUSTOMER' | 'UNKNOWN_CONTACT_POINT';
+
+/** One customer's eligibility for one channel and purpose. */
+export interface Eligibility {
+  allowed: boolean;
+  reason: EligibilityReason;
+  /**
+   * For a question about the whole channel: the customer's contact points whose own
+   * consent does not allow contact, sorted. Null for a question about one contact point.
+   */
+  excludedContactPoints: string[] | null;
+}
 
 /** The status an entry reads as at `at`: GRANTED or PENDING past the expiry reads EXPIRED, never GRANTED. */
 export function effectiveStatus(entry: Pick<ConsentEntry, 'status' | 'expiresAt'>, at: Date): EffectiveConsentStatus {
@@ -12,9 +23,10 @@ export function effectiveStatus(entry: Pick<ConsentEntry, 'status' | 'expiresAt'
 
 /**
  * The entry that decides contact on `channel` for `purpose` (at `contactPoint`, when
- * given): among the channel-wide entry and the one narrowed to that contact point,
- * the newest by capture time (ties: the later in the log). So "no email marketing at
- * all", said after a grant for one address, wins over it, and vice versa.
+ * given): the most specific one. The entry narrowed to that contact point wins over the
+ * channel-wide entry whenever it exists, whichever was captured later: "not at my work
+ * address" stays in force when the person later grants email marketing in general, and
+ * a grant for one address is not undone by a channel-wide answer about the others.
  */
 export function decidingEntry(
   entries: readonly ConsentEntry[],
@@ -22,27 +34,43 @@ export function decidingEntry(
   purpose: string,
   contactPoint: string | null,
 ): ConsentEntry | undefined {
-  let best: ConsentEntry | undefined;
+  let channelWide: ConsentEntry | undefined;
   for (const entry of entries) {
     if (entry.channel !== channel || entry.purpose !== purpose) continue;
-    if (entry.contactPoint !== null && entry.contactPoint !== contactPoint) continue;
-    const delta = best ? entry.capturedAt.getTime() - best.capturedAt.getTime() : 1;
-    if (!best || delta > 0 || (delta === 0 && entry.seq > best.seq)) best = entry;
+    if (contactPoint !== null && entry.contactPoint === contactPoint) return entry;
+    if (entry.contactPoint === null) channelWide = entry;
   }
-  return best;
+  return channelWide;
 }
 
-/** Whether a customer (its state document, or null when the store never heard of it) may be contacted. */
+/** The contact points whose own consent on `channel` for `purpose` does not read GRANTED at `at`, sorted. */
+function excludedContactPointsOf(entries: readonly ConsentEntry[], channel: string, purpose: string, at: Date): string[] {
+  const excluded = entries.filter(
+    (entry) => entry.channel === channel && entry.purpose === purpose && entry.contactPoint !== null && effectiveStatus(entry, at) !== 'GRANTED',
+  );
+  return excluded.map((entry) => entry.contactPoint!).sort();
+}
+
+/**
+ * Whether a customer (its state document, or null when the store never heard of it) may
+ * be contacted. A contact point the customer is not known to hold is never allowed
+ * (UNKNOWN_CONTACT_POINT): it is known when the identity graph gives it to the customer
+ * (`holdsContactPoint`) or when the customer has a consent entry for it.
+ */
 export function eligibilityOf(
   state: Pick<ConsentStateDoc, 'consents'> | null,
   channel: string,
   purpose: string,
   contactPoint: string | null,
   at: Date,
-): { allowed: boolean; reason: EligibilityReason } {
-  if (!state) return { allowed: false, reason: 'UNKNOWN_CUSTOMER' };
+  holdsContactPoint = false,
+): Eligibility {
+  const excludedContactPoints = contactPoint === null ? excludedContactPointsOf(state?.consents ?? [], channel, purpose, at) : null;
+  if (!state) return { allowed: false, reason: 'UNKNOWN_CUSTOMER', excludedContactPoints };
+  const known = contactPoint === null || holdsContactPoint || state.consents.some((entry) => entry.contactPoint === contactPoint);
+  if (!known) return { allowed: false, reason: 'UNKNOWN_CONTACT_POINT', excludedContactPoints };
   const entry = decidingEntry(state.consents, channel, purpose, contactPoint);
   const status = entry ? effectiveStatus(entry, at) : 'UNKNOWN';
-  if (status === 'GRANTED') return { allowed: true, reason: 'GRANTED' };
-  return { allowed: false, reason: status === 'UNKNOWN' ? 'NO_CONSENT' : status };
+  if (status === 'GRANTED') return { allowed: true, reason: 'GRANTED', excludedContactPoints };
+  return { allowed: false, reason: status === 'UNKNOWN' ? 'NO_CONSENT' : status, excludedContactPoints };
 }

@@ -9,6 +9,7 @@ describe('ConsentService against the real store', () => {
   let consent: ConsentService;
   const directory: CustomerDirectory = {
     resolveId: async (id) => (id === 'ghost' ? null : id === 'merged-away' ? 'survivor' : id),
+    holdersOf: async () => new Set<string>(),
   };
   beforeAll(async () => {
     store = await openTestStore();
@@ -33,7 +34,9 @@ describe('ConsentService against the real store', () => {
     expect((await consent.currentConsents('c-late'))[0]!.status).toBe('DENIED');
     const history = await consent.consentHistory('c-late');
     expect(history.edges.map((edge) => edge.node.consent?.to)).toEqual(['GRANTED', 'DENIED']);
-    expect(history.edges[0]!.node).toMatchObject({ current: false, consent: { from: 'DENIED', to: 'GRANTED' } });
+    // `from` is what was in force at each capture: nothing before the late grant, the grant before the denial.
+    expect(history.edges[0]!.node).toMatchObject({ current: false, consent: { from: 'UNKNOWN', to: 'GRANTED' } });
+    expect(history.edges[1]!.node).toMatchObject({ current: true, consent: { from: 'GRANTED', to: 'DENIED' } });
   });
 
   it('answers a retry with the first event and writes nothing; the same key with another payload is CONFLICT', async () => {
@@ -64,7 +67,7 @@ describe('ConsentService against the real store', () => {
     await consent.recordConsent([consentChange({ customerId: 'c-exp', capturedAt, expiresAt: new Date(Date.now() - 1000) })]);
     expect((await consent.currentConsents('c-exp'))[0]).toMatchObject({ status: 'EXPIRED', recordedStatus: 'GRANTED' });
     const [answer] = await consent.contactEligibility(['c-exp'], 'EMAIL', 'MARKETING');
-    expect(answer).toEqual({ customerId: 'c-exp', allowed: false, reason: 'EXPIRED' });
+    expect(answer).toEqual({ customerId: 'c-exp', allowed: false, reason: 'EXPIRED', excludedContactPoints: [] });
   });
 
   it('confirms a double opt-in once: PENDING becomes GRANTED, a second use is CONFLICT', async () => {

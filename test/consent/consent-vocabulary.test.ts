@@ -21,6 +21,8 @@ describe('consent vocabulary and contact points', () => {
     ['email', 'no-at-sign', null],
     ['phone', '+44 7911 123456', '+447911123456'],
     ['phone', '07911 123456', null], // no country prefix: ambiguous, refused
+    ['phone', '0044 7911 123456', '+447911123456'], // the international 00 prefix, as the identity key reads it
+    ['phone', '+44 (0)7911-123-456', '+447911123456'],
     ['phone', '+1 415 555 2671', '+14155552671'],
     ['opaque', ' device-token-1 ', 'device-token-1'],
     ['opaque', '   ', null],

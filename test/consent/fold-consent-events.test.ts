@@ -1,33 +1,12 @@
 import { emptyConsentState, foldConsentEvents } from '../../src/consent/fold-consent-events';
-import { consentKey, eventIdOf, type ConsentEventDoc, type ConsentStatus } from '../../src/consent/consent-model';
-
-function event(seq: number, status: ConsentStatus, capturedAt: string, channel = 'EMAIL'): ConsentEventDoc {
-  return {
-    _id: eventIdOf('c', seq),
-    customerId: 'c',
-    seq,
-    kind: 'CONSENT',
-    consent: { key: consentKey(channel, 'MARKETING', null), channel, purpose: 'MARKETING', contactPoint: null, from: 'UNKNOWN', to: status, expiresAt: null },
-    preferences: null,
-    capturedAt: new Date(capturedAt),
-    recordedAt: new Date(capturedAt),
-    source: { system: 'crm', recordId: String(seq) },
-    actor: { kind: 'SYSTEM', id: 'x' },
-    method: 'IMPORT',
-    legalBasis: null,
-    evidence: null,
-    idempotencyKey: `k${seq}`,
-    payloadHash: 'h',
-    current: true,
-  };
-}
+import { consentEvent as event } from './support/consent-event';
 
 describe('foldConsentEvents', () => {
   it('lets the newest capture win per key, whatever the log order', () => {
     const state = foldConsentEvents(emptyConsentState('c'), [
       event(1, 'DENIED', '2026-03-03T10:00:00Z'),
       event(2, 'GRANTED', '2026-03-01T10:00:00Z'), // arrived late: history only
-      event(3, 'GRANTED', '2026-03-02T10:00:00Z', 'SMS'),
+      event(3, 'GRANTED', '2026-03-02T10:00:00Z', { channel: 'SMS' }),
     ]);
     expect(state.seq).toBe(3);
     expect(state.consents.map((entry) => [entry.channel, entry.status, entry.seq])).toEqual([

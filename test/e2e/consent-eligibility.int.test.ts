@@ -7,12 +7,13 @@ import { startTestGateway, type RunningGateway } from '../harness/gateway';
 import { seededRandom } from '../consent/support/seeded-random';
 
 const eligibilityQuery = `query ($ids: [ID!]!, $channel: String!, $purpose: String!, $contactPoint: String) {
-  contactEligibility(customerIds: $ids, channel: $channel, purpose: $purpose, contactPoint: $contactPoint) { customerId allowed reason } }`;
+  contactEligibility(customerIds: $ids, channel: $channel, purpose: $purpose, contactPoint: $contactPoint) { customerId allowed reason excludedContactPoints } }`;
 
 interface Answer {
   customerId: string;
   allowed: boolean;
   reason: string;
+  excludedContactPoints: string[] | null;
 }
 
 describe('contactEligibility for 1,000 customers', () => {
@@ -49,7 +50,7 @@ describe('contactEligibility for 1,000 customers', () => {
         case 1: return [first, { ...base, status: 'DENIED', capturedAt: at(30) }];
         case 2: return [{ ...first, expiresAt: at(1) }]; // lapsed
         case 3: return [{ ...base, status: 'PENDING', capturedAt: at(5) }];
-        case 4: return [{ ...first, contactPoint: 'x@example.com' }]; // only for another address
+        case 4: return [{ ...first, contactPoint: 'x@example.com', status: 'DENIED' }]; // only for another address
         case 5: return [{ ...first, contactPoint: 'inbox@example.com' }, { ...base, status: 'DENIED', capturedAt: at(90) }];
         default: return [{ ...base, purpose: 'SERVICE', status: 'GRANTED', capturedAt: at(10) }]; // another purpose
       }
@@ -65,28 +66,32 @@ describe('contactEligibility for 1,000 customers', () => {
     await store.dropAndClose();
   });
 
-  it('answers with ONE query to the store, and the same as consentAt(now) for every customer', async () => {
+  it.each([
+    ['for the channel', null],
+    ['for a contact point', 'Inbox@Example.com'],
+  ])('answers %s with ONE query to the store, and the same as consentAt(now) for every customer', async (_question, contactPoint) => {
     commands.length = 0;
-    const response = await running.graphql<{ contactEligibility: Answer[] }>(eligibilityQuery, {
-      ids,
-      channel: 'EMAIL',
-      purpose: 'MARKETING',
-      contactPoint: 'Inbox@Example.com',
-    });
+    const response = await running.graphql<{ contactEligibility: Answer[] }>(eligibilityQuery, { ids, channel: 'EMAIL', purpose: 'MARKETING', contactPoint });
     expect(response.errors).toBeUndefined();
+    // No identity graph here (acceptAnyCustomer): only a customer's own consents make a contact point known.
     expect(commands.map((event) => [event.commandName, event.command[event.commandName]])).toEqual([['find', collectionNames.consentState]]);
     const answers = response.data!.contactEligibility;
     expect(answers.map((answer) => answer.customerId)).toEqual(ids);
 
+    const point = contactPoint?.toLowerCase() ?? null;
     const expectedOf = async (customerId: string): Promise<Answer> => {
-      if (unknown.includes(customerId)) return { customerId, allowed: false, reason: 'UNKNOWN_CUSTOMER' };
-      // consentAt(now): the newest capture among the channel-wide entry and the one for this address decides.
-      const inForce = (await consent.consentAt(customerId, new Date()))
-        .filter((view) => view.channel === 'EMAIL' && view.purpose === 'MARKETING')
-        .filter((view) => view.contactPoint === null || view.contactPoint === 'inbox@example.com')
-        .sort((a, b) => b.capturedAt.getTime() - a.capturedAt.getTime());
-      const status = inForce[0]?.status ?? 'UNKNOWN';
-      return { customerId, allowed: status === 'GRANTED', reason: status === 'UNKNOWN' ? 'NO_CONSENT' : status };
+      const excludedContactPoints = point === null ? [] : null;
+      if (unknown.includes(customerId)) return { customerId, allowed: false, reason: 'UNKNOWN_CUSTOMER', excludedContactPoints };
+      // consentAt(now): the contact point's own consent decides, else the channel-wide one; a point the customer never consented for is unknown.
+      const inForce = await consent.consentAt(customerId, new Date());
+      const own = inForce.filter((view) => view.channel === 'EMAIL' && view.purpose === 'MARKETING');
+      const excluded = point === null ? own.filter((view) => view.contactPoint !== null && view.status !== 'GRANTED').map((view) => view.contactPoint!) : null;
+      if (point !== null && !inForce.some((view) => view.contactPoint === point)) {
+        return { customerId, allowed: false, reason: 'UNKNOWN_CONTACT_POINT', excludedContactPoints };
+      }
+      const deciding = own.find((view) => point !== null && view.contactPoint === point) ?? own.find((view) => view.contactPoint === null);
+      const status = deciding?.status ?? 'UNKNOWN';
+      return { customerId, allowed: status === 'GRANTED', reason: status === 'UNKNOWN' ? 'NO_CONSENT' : status, excludedContactPoints: excluded };
     };
     const expected: Answer[] = new Array(ids.length);
     let next = 0;
@@ -96,13 +101,14 @@ describe('contactEligibility for 1,000 customers', () => {
     await Promise.all(Array.from({ length: 8 }, worker));
     expect(answers).toEqual(expected);
     // Every reason shows up, so the comparison covers each branch.
-    expect(new Set(answers.map((answer) => answer.reason))).toEqual(
-      new Set(['GRANTED', 'DENIED', 'EXPIRED', 'PENDING', 'NO_CONSENT', 'UNKNOWN_CUSTOMER']),
-    );
+    const reasons = point === null ? ['GRANTED', 'DENIED', 'EXPIRED', 'PENDING', 'NO_CONSENT', 'UNKNOWN_CUSTOMER'] : ['GRANTED', 'UNKNOWN_CONTACT_POINT', 'UNKNOWN_CUSTOMER'];
+    expect(new Set(answers.map((answer) => answer.reason))).toEqual(new Set(reasons));
+    if (point === null) expect(answers.some((answer) => answer.excludedContactPoints?.includes('x@example.com'))).toBe(true);
   });
 
-  it('holds no personal data in its answer', async () => {
-    const response = await running.graphql(eligibilityQuery, { ids: ids.slice(0, 100), channel: 'EMAIL', purpose: 'MARKETING', contactPoint: 'inbox@example.com' });
+  it('holds no personal data in its answer unless excludedContactPoints is asked for', async () => {
+    const query = eligibilityQuery.replace(' excludedContactPoints', '');
+    const response = await running.graphql(query, { ids: ids.slice(0, 100), channel: 'EMAIL', purpose: 'MARKETING', contactPoint: 'inbox@example.com' });
     expect(JSON.stringify(response)).not.toContain('@');
   });
 });

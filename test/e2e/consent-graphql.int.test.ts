@@ -69,6 +69,25 @@ describe('consent over GraphQL', () => {
     expect(at.data!.after).toEqual([{ status: 'DENIED' }]);
   });
 
+  it('shows as `from` the state in force at capture, beside the capture and record times, for a change recorded late', async () => {
+    const late = (status: string, capturedAt: string, idempotencyKey: string) => change({ customerId: 'g-late', status, capturedAt, idempotencyKey });
+    await running.graphql(record, { changes: [late('GRANTED', '2026-01-01T09:00:00Z', 'late-1'), late('DENIED', '2026-02-01T09:00:00Z', 'late-2')] });
+    const before = Date.now();
+    // Captured on 15 January (a paper form), recorded today, after the February change.
+    await running.graphql(record, { changes: [late('DENIED', '2026-01-15T09:00:00Z', 'late-3')] });
+    const history = await running.graphql<{ consentHistory: { edges: { node: { seq: number; capturedAt: string; recordedAt: string } }[] } }>(
+      `{ consentHistory(customerId: "g-late") { edges { node { seq capturedAt recordedAt consent { from to } } } } }`,
+    );
+    expect(history.errors).toBeUndefined();
+    const nodes = history.data!.consentHistory.edges.map((edge) => edge.node);
+    expect(nodes).toMatchObject([
+      { seq: 3, capturedAt: '2026-01-15T09:00:00.000Z', consent: { from: 'GRANTED', to: 'DENIED' } },
+      { seq: 2, capturedAt: '2026-02-01T09:00:00.000Z', consent: { from: 'DENIED', to: 'DENIED' } },
+      { seq: 1, capturedAt: '2026-01-01T09:00:00.000Z', consent: { from: 'UNKNOWN', to: 'GRANTED' } },
+    ]);
+    expect(Date.parse(nodes[0]!.recordedAt)).toBeGreaterThanOrEqual(before - 1000);
+  });
+
   it('runs a double opt-in: PENDING, then GRANTED through confirmDoubleOptIn, once', async () => {
     const pending = await running.graphql<{ recordConsent: { confirmationToken: string }[] }>(record, {
       changes: [change({ customerId: 'g-2', status: 'PENDING', capturedAt: new Date().toISOString(), idempotencyKey: 'doi-g-2' })],

@@ -1,5 +1,6 @@
 import type { CommandStartedEvent, Document } from 'mongodb';
 import { ConsentService } from '../../src/consent/consent-service';
+import { GraphCustomerDirectory } from '../../src/identity/graph-customer-directory';
 import { IdentityGraph } from '../../src/identity/identity-graph';
 import { RecordLinker } from '../../src/identity/record-linker';
 import { collectionNames } from '../../src/store/collections';
@@ -61,7 +62,7 @@ describe('the hot queries use an index', () => {
   it('every query that linking records, writing consents and answering eligibility sends is an index search', async () => {
     const graph = new IdentityGraph({ store });
     const linker = new RecordLinker({ graph });
-    const consent = new ConsentService({ store, connectedSystems: () => ['crm', 'esp'] });
+    const consent = new ConsentService({ store, directory: new GraphCustomerDirectory(graph), connectedSystems: () => ['crm', 'esp'] });
     const commands: CommandStartedEvent[] = [];
     const listener = (event: CommandStartedEvent) => commands.push(event);
     store.client.on('commandStarted', listener);
@@ -75,6 +76,7 @@ describe('the hot queries use an index', () => {
       await consent.recordConsent([{ ...change, customerId: a.customerId, idempotencyKey: 'hot-1' }, { ...change, customerId: a.customerId, status: 'DENIED', idempotencyKey: 'hot-2' }]);
       await consent.recordConsent([{ ...change, customerId: a.customerId, idempotencyKey: 'hot-1' }]); // a replay
       await consent.contactEligibility([a.customerId, b.customerId, 'nobody'], 'EMAIL', 'MARKETING');
+      await consent.contactEligibility([a.customerId, b.customerId, 'nobody'], 'EMAIL', 'MARKETING', 'Hot.One@example.com');
       await consent.consentHistory(a.customerId);
     } finally {
       store.client.off('commandStarted', listener);
