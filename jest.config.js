@@ -2,7 +2,12 @@
 module.exports = {
   testEnvironment: 'node',
   // Type errors are caught by `npm run typecheck`; tests only transpile, which keeps them fast.
-  transform: { '^.+\\.ts$': 'ts-jest' },
+  transform: {
+    '^.+\\.ts$': 'ts-jest',
+    // jose ships ES modules only; Node's require(esm) does not reach into Jest's module system, so Jest compiles it.
+    '/node_modules/jose/.+\\.js$': ['ts-jest', { tsconfig: { allowJs: true }, diagnostics: false }],
+  },
+  transformIgnorePatterns: ['/node_modules/(?!jose/)'],
   testMatch: ['<rootDir>/test/**/*.test.ts'],
   // One FerretDB for the whole run (or MONGODB_URI); each test file takes its own database.
   globalSetup: '<rootDir>/test/harness/global-setup.ts',

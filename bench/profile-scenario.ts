@@ -9,6 +9,7 @@ import { createGateway } from '../src/server/create-gateway';
 import { SystemsService } from '../src/systems/systems-service';
 import { ConsentService } from '../src/consent/consent-service';
 import type { MongoStore } from '../src/store/mongo-store';
+import { createAccess } from '../src/access/create-access';
 import { generatePopulation } from '../simulators/population/generate-population';
 import { startMailchimpSimulator } from '../simulators/mailchimp/mailchimp-simulator';
 import { startSalesforceSimulator } from '../simulators/salesforce/salesforce-simulator';
@@ -99,7 +100,10 @@ export async function runProfileScenario(options: ProfileScenarioOptions): Promi
     const redirected = new Set((await services.graph.redirects.find({}, { projection: { _id: 1 } }).toArray()).map((r) => r._id));
     const ids = (await services.graph.customers.find({}, { projection: { _id: 1 } }).toArray()).map((c) => c._id).filter((id) => !redirected.has(id));
 
+    const access = createAccess(store);
+    const { key } = await access.apiKeys.create({ name: 'bench', role: 'admin', createdBy: 'bench' });
     const gateway = await createGateway({
+      authenticator: access.authenticator,
       services: {
         systems: new SystemsService(adapters),
         consent: new ConsentService({ store, directory: services.directory, connectedSystems: () => [] }),
@@ -116,7 +120,7 @@ export async function runProfileScenario(options: ProfileScenarioOptions): Promi
     const post = async (query: string, variables: Record<string, unknown>) => {
       const response = await fetch(`http://127.0.0.1:${port}/graphql`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
         body: JSON.stringify({ query, variables }),
       });
       return (await response.json()) as { data?: Record<string, unknown>; errors?: unknown[] };

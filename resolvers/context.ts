@@ -1,9 +1,12 @@
+import type { Principal } from '../src/access/principal';
 import type { Logger } from '../src/observability/logger';
 import type { Services } from '../src/services';
 import type { ProfileRequestLoaders } from '../src/profile/profile-service';
 
-/** What every resolver receives: the request's id and logger, and the services. */
+/** What every resolver receives: who asks, the request's id and logger, and the services. */
 export interface GatewayContext {
+  /** Who sent the request (authenticated before the body was read). */
+  principal: Principal;
   /** The request id, also in the `x-request-id` response header and every log line. */
   requestId: string;
   logger: Logger;

@@ -39,6 +39,19 @@ const configSchema = z.object({
     .int('a whole number of milliseconds')
     .min(0, 'zero or more milliseconds')
     .default(10_000),
+  OIDC_ISSUER: z.url({ error: "the identity provider's issuer URL (https://...)" }).optional(),
+  OIDC_AUDIENCE: z.string().min(1, 'the audience access tokens are issued for').optional(),
+  OIDC_JWKS_URL: z.url({ error: "the URL of the issuer's JSON Web Key Set" }).optional(),
+  OIDC_ROLES_CLAIM: z.string().min(1, 'a claim name or dotted path, e.g. roles or realm_access.roles').default('roles'),
+  OIDC_CLOCK_SKEW_SECONDS: z.coerce
+    .number({ error: 'a number of seconds' })
+    .int('a whole number of seconds')
+    .min(0, 'from 0 to 300 seconds')
+    .max(300, 'from 0 to 300 seconds')
+    .default(60),
+}).refine((config) => (config.OIDC_ISSUER === undefined) === (config.OIDC_AUDIENCE === undefined), {
+  path: ['OIDC_AUDIENCE'],
+  message: 'set together with OIDC_ISSUER (both, or neither for API keys only)',
 });
 
 /** The validated configuration. */

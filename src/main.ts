@@ -1,4 +1,8 @@
-import { loadConfig, ConfigError } from './config';
+import path from 'node:path';
+import { loadConfig, ConfigError, type Config } from './config';
+import { createAccess } from './access/create-access';
+import { writeDemoCredentials } from './access/demo-credentials';
+import type { OidcSettings } from './access/oidc-verifier';
 import { createLogger, type Logger } from './observability/logger';
 import { logProcessWarnings } from './observability/log-process-warnings';
 import { GatewayMetrics } from './observability/metrics';
@@ -67,8 +71,10 @@ async function main(): Promise<void> {
     identity: settings.identity,
     profile: settings.profile,
   });
+  const access = createAccess(store, oidcSettings(config));
   const gateway = await createGateway({
     services,
+    authenticator: access.authenticator,
     store,
     logger,
     metrics,
@@ -147,8 +153,26 @@ async function main(): Promise<void> {
     }
   }
   if (stopping) return;
+  if (simulators) {
+    const file = path.resolve(config.DATA_DIR, 'demo-credentials.json');
+    const someone = await customers.graph.customers.findOne({}, { projection: { _id: 1 } });
+    await writeDemoCredentials(access, file, someone?._id ?? null);
+    logger.info({ file }, 'demo credentials written (an API key per role, a preference link for the customer role)');
+  }
   gateway.setAccepting(true);
   logger.info({ secondsSinceStart: Math.round(process.uptime()) }, 'ready');
+}
+
+/** People's access tokens are accepted when an issuer is configured. */
+function oidcSettings(config: Config): OidcSettings | undefined {
+  if (!config.OIDC_ISSUER || !config.OIDC_AUDIENCE) return undefined;
+  return {
+    issuer: config.OIDC_ISSUER,
+    audience: config.OIDC_AUDIENCE,
+    jwksUrl: config.OIDC_JWKS_URL,
+    rolesClaim: config.OIDC_ROLES_CLAIM,
+    clockToleranceSeconds: config.OIDC_CLOCK_SKEW_SECONDS,
+  };
 }
 
 /** Creates the indexes, retrying while the store does not answer; /readyz stays red meanwhile. */

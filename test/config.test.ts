@@ -12,6 +12,8 @@ describe('loadConfig', () => {
       POPULATION: 1000,
       SEED: 1,
       SHUTDOWN_TIMEOUT_MS: 10_000,
+      OIDC_ROLES_CLAIM: 'roles',
+      OIDC_CLOCK_SKEW_SECONDS: 60,
     });
   });
 
@@ -25,6 +27,8 @@ describe('loadConfig', () => {
     [{ SHUTDOWN_TIMEOUT_MS: 'soon' }, 'SHUTDOWN_TIMEOUT_MS="soon"'],
     [{ MONGODB_DB: 'a.b' }, 'MONGODB_DB="a.b"'],
     [{ NODE_ENV: 'staging' }, 'NODE_ENV="staging"'],
+    [{ OIDC_ISSUER: 'https://login.example.com' }, 'OIDC_AUDIENCE=(not set)'],
+    [{ OIDC_ISSUER: 'not a url', OIDC_AUDIENCE: 'gateway' }, 'OIDC_ISSUER="not a url"'],
   ])('rejects %j with a one-line message naming the variable', (env, named) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(new RegExp(`^Invalid configuration: ${named.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is not valid; expected .+\\.$`));

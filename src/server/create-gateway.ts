@@ -12,14 +12,20 @@ import type { GatewayContext } from '../../resolvers/context';
 import { loadSchema } from './load-schema';
 import { healthRoutes } from './health-routes';
 import { metricsPlugin } from './plugins/metrics-plugin';
+import { allowedOperationsPlugin } from './plugins/allowed-operations';
 import { maskErrors, logUnexpectedErrorsPlugin } from './plugins/mask-errors';
 import { requestLogger } from './request-logger';
 import { httpErrorHandler } from './http-error-handler';
 import { notFoundHandler } from './not-found-handler';
+import { authenticateRequests } from './authenticate-requests';
+import type { Authenticator } from '../access/authenticator';
+import type { Principal } from '../access/principal';
 
 /** Options of {@link createGateway}. */
 export interface GatewayOptions {
   services: Services;
+  /** Checks every request's credential before its body is read. */
+  authenticator: Authenticator;
   store: MongoStore;
   logger: Logger;
   metrics: GatewayMetrics;
@@ -68,7 +74,7 @@ async function settled(pending: ReadonlyMap<Promise<unknown>, unknown>, timeoutM
 
 /** Builds the gateway's HTTP app. Apollo is started here; call `listen` to serve. */
 export async function createGateway(options: GatewayOptions): Promise<Gateway> {
-  const { services, store, logger, metrics, isDevelopment = false, shutdownTimeoutMs = 10_000, settleTimeoutMs = 5000, bodyLimit = '1mb' } =
+  const { services, authenticator, store, logger, metrics, isDevelopment = false, shutdownTimeoutMs = 10_000, settleTimeoutMs = 5000, bodyLimit = '1mb' } =
     options;
   const app = express();
   const httpServer = http.createServer(app);
@@ -81,6 +87,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: shutdownTimeoutMs }),
       metricsPlugin({ metrics }),
+      allowedOperationsPlugin(),
       logUnexpectedErrorsPlugin({ isCutOff: () => cutOff }),
     ],
     formatError: maskErrors({ isDevelopment }),
@@ -92,6 +99,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
 
   const graphql = expressMiddleware(apollo, {
     context: async ({ res }) => ({
+      principal: res.locals.principal as Principal,
       requestId: res.locals.requestId as string,
       logger: res.locals.logger as Logger,
       services,
@@ -110,6 +118,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   app.use(healthRoutes({ store, metrics, isAccepting: () => accepting }));
   app.use(
     '/graphql',
+    authenticateRequests(authenticator),
     express.json({ limit: bodyLimit, type: ['application/json', 'application/graphql-response+json'] }),
     trackedGraphql,
   );

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Request, RequestHandler } from 'express';
+import type { Principal } from '../access/principal';
 import type { Logger } from '../observability/logger';
 
 /** Options of {@link requestLogger}. */
@@ -27,10 +28,18 @@ function requestPath(req: Request): string {
 }
 
 /**
+ * Who sent it, for the log: an API key's id and the roles. A person's subject or a
+ * customer's id stays out (a subject may be an email address); the access record has them.
+ */
+function principalLabel(principal: Principal): string {
+  return `${principal.kind === 'api-key' ? principal.id : principal.kind} (${principal.roles.join(' ')})`;
+}
+
+/**
  * First in the chain: gives the request its id (`x-request-id` on the response, and
  * `res.locals.logger`, a child logger carrying it), then writes one line when the
  * response is sent: method, path, status, the error code if the HTTP layer set one, and
- * the duration. Nothing from the body, the query string or the headers is logged.
+ * the duration, and who sent it. Nothing from the body, the query string or the headers is logged.
  */
 export function requestLogger({ logger }: RequestLoggerOptions): RequestHandler {
   return (req, res, next) => {
@@ -43,7 +52,11 @@ export function requestLogger({ logger }: RequestLoggerOptions): RequestHandler 
     res.on('finish', () => {
       const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
       const code = res.locals.errorCode as string | undefined;
-      requestLog.info({ method: req.method, path: requestPath(req), status: res.statusCode, ...(code && { code }), durationMs }, 'request');
+      const principal = res.locals.principal as Principal | undefined;
+      requestLog.info(
+        { method: req.method, path: requestPath(req), status: res.statusCode, ...(code && { code }), ...(principal && { principal: principalLabel(principal) }), durationMs },
+        'request',
+      );
     });
     next();
   };

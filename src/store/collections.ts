@@ -51,7 +51,11 @@ export const collectionNames = Object.freeze({
   /** The backfill's cursor per source system, `_id` = system name. */
   identitySyncCursors: 'identity_sync_cursors',
 
-  // --- sources and sync (src/adapters, src/identity/backfill) -----------------
+  // --- access (src/access) ----------------------------------------------------
+  /** Applications' API keys, `_id` = the key id; only a hash of each secret is kept. */
+  accessApiKeys: 'access_api_keys',
+  /** Store-wide access settings (the preference-link signing secret), `_id` = setting name. */
+  accessSettings: 'access_settings',
 } as const);
 
 /** A collection's name, as listed in {@link collectionNames}. */

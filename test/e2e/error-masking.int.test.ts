@@ -41,7 +41,7 @@ describe('errors the API returns', () => {
   it('answers a syntax error with GRAPHQL_PARSE_FAILED and a 400', async () => {
     const running = await startTestGateway(store);
     try {
-      const response = await fetch(`${running.baseUrl}/graphql`, {
+      const response = await running.fetch('/graphql', {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ query: '{ systems { name ' }),
@@ -58,7 +58,7 @@ describe('errors the API returns', () => {
   it('counts requests per operation and serves them on /metrics', async () => {
     const running = await startTestGateway(store);
     try {
-      await fetch(`${running.baseUrl}/graphql`, {
+      await running.fetch('/graphql', {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ query: 'query ListSystems { systems { name } }', operationName: 'ListSystems' }),
@@ -76,7 +76,9 @@ describe('a store that cannot be reached', () => {
   it('answers STORE_UNAVAILABLE, not an internal error, so callers know to retry', async () => {
     const deadPort = await freeLoopbackPort();
     const store = new MongoStore({ uri: `mongodb://127.0.0.1:${deadPort}/`, dbName: 'unreachable', serverSelectionTimeoutMS: 300 });
-    const running = await startTestGateway(store, composeServices({ store, adapters: [] }).services);
+    // The credentials live in a store that answers; the consent store behind the query does not.
+    const credentials = await openTestStore();
+    const running = await startTestGateway(credentials, composeServices({ store, adapters: [] }).services);
     try {
       const body = await running.graphql('{ consentHistory(customerId: "cus_1", first: 1) { edges { cursor } } }');
       expect(body.errors?.[0]).toMatchObject({
@@ -86,6 +88,20 @@ describe('a store that cannot be reached', () => {
     } finally {
       await running.stop();
       await store.close();
+      await credentials.dropAndClose();
+    }
+  });
+
+  it('refuses a request whose API key cannot be checked with STORE_UNAVAILABLE (503), never as unauthenticated', async () => {
+    const credentials = await openTestStore();
+    const running = await startTestGateway(credentials);
+    try {
+      await credentials.close();
+      const response = await running.fetch('/graphql', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ systems { name } }"}' });
+      expect(response.status).toBe(503);
+      expect(await response.json()).toEqual({ errors: [{ message: 'The store cannot be reached; retry later.', extensions: { code: 'STORE_UNAVAILABLE' } }] });
+    } finally {
+      await running.stop();
     }
   });
 });

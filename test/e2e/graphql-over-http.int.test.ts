@@ -19,7 +19,7 @@ describe('GraphQL over HTTP conformance', () => {
     await store.dropAndClose();
   });
 
-  const audits = serverAudits({ url: () => `${running.baseUrl}/graphql` });
+  const audits = serverAudits({ url: () => `${running.baseUrl}/graphql`, fetchFn: (input: string | URL | Request, init?: RequestInit) => running.fetch(String(input), init) });
   const mustAudits = audits.filter((audit) => audit.name.startsWith('MUST'));
 
   it('runs a meaningful number of MUST-level audits', () => {

@@ -1,5 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { ApiKeyStore } from '../../src/access/api-keys';
+import type { Role } from '../../src/access/roles';
+import { MongoStore } from '../../src/store/mongo-store';
 
 /** The project root. */
 export const projectRoot = path.resolve(__dirname, '..', '..');
@@ -92,4 +96,19 @@ export async function waitForStatus(url: string, accept: (status: number) => boo
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   return status;
+}
+
+/** An API key of `role` in the store a gateway process uses (what `npm run keys -- create` does). */
+export async function createApiKey(uri: string, dbName: string, role: Role = 'admin'): Promise<string> {
+  const store = new MongoStore({ uri, dbName });
+  try {
+    return (await new ApiKeyStore(store).create({ name: `test ${role}`, role, createdBy: 'test' })).key;
+  } finally {
+    await store.close();
+  }
+}
+
+/** The embedded demo's key of `role`, from `<DATA_DIR>/demo-credentials.json`. */
+export function demoCredential(dataDir: string, role: Role = 'admin'): string {
+  return (JSON.parse(readFileSync(path.join(dataDir, 'demo-credentials.json'), 'utf8')) as Record<string, string>)[role]!;
 }

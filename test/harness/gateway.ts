@@ -1,4 +1,7 @@
 import { createGateway, type Gateway } from '../../src/server/create-gateway';
+import { createAccess, type Access } from '../../src/access/create-access';
+import type { OidcSettings } from '../../src/access/oidc-verifier';
+import type { Role } from '../../src/access/roles';
 import { createLogger } from '../../src/observability/logger';
 import { GatewayMetrics } from '../../src/observability/metrics';
 import { SystemsService } from '../../src/systems/systems-service';
@@ -14,8 +17,16 @@ export interface RunningGateway {
   metrics: GatewayMetrics;
   /** `http://127.0.0.1:<port>` */
   baseUrl: string;
-  /** POSTs a GraphQL request and returns the parsed body. */
+  /** API keys and preference links of this gateway's store. */
+  access: Access;
+  /** An admin's API key, which {@link graphql} sends. */
+  adminKey: string;
+  /** `fetch` of a path on the gateway (or a full URL), as an admin unless the init sets its own Authorization. */
+  fetch(pathOrUrl: string, init?: RequestInit): Promise<Response>;
+  /** POSTs a GraphQL request as an admin and returns the parsed body. */
   graphql<T = unknown>(query: string, variables?: Record<string, unknown>): Promise<{ data?: T; errors?: GraphQLErrorBody[] }>;
+  /** POSTs a GraphQL request with `Authorization: Bearer <credential>` (an API key of that role is made once when a role is given). */
+  graphqlAs<T = unknown>(who: Role | { credential: string }, query: string, variables?: Record<string, unknown>): Promise<{ data?: T; errors?: GraphQLErrorBody[] }>;
   stop(): Promise<void>;
 }
 
@@ -26,11 +37,23 @@ export interface GraphQLErrorBody {
   extensions?: { code?: string; [key: string]: unknown };
 }
 
-/** Starts a gateway over the given store with the given services (defaults: no systems). */
-export async function startTestGateway(store: MongoStore, services: Partial<Services> = {}): Promise<RunningGateway> {
+/**
+ * Starts a gateway over the given store with the given services (defaults: no systems).
+ * Requests authenticate as every client does: the harness creates API keys in the store
+ * (an admin's for {@link RunningGateway.graphql}); `oidc` makes it accept people's tokens.
+ */
+export async function startTestGateway(store: MongoStore, services: Partial<Services> = {}, oidc?: OidcSettings): Promise<RunningGateway> {
   const metrics = new GatewayMetrics();
+  const access = createAccess(store, oidc);
+  const keys = new Map<Role, Promise<string>>();
+  const keyOf = (role: Role) => {
+    if (!keys.has(role)) keys.set(role, access.apiKeys.create({ name: `test ${role}`, role, createdBy: 'test harness' }).then(({ key }) => key));
+    return keys.get(role)!;
+  };
+  const adminKey = await keyOf('admin');
   const customers = createCustomerServices({ store, adapters: [] });
   const gateway = await createGateway({
+    authenticator: access.authenticator,
     services: {
       systems: new SystemsService([]),
       profiles: customers.profiles,
@@ -47,18 +70,27 @@ export async function startTestGateway(store: MongoStore, services: Partial<Serv
   const { port } = await gateway.listen(0, '127.0.0.1');
   gateway.setAccepting(true);
   const baseUrl = `http://127.0.0.1:${port}`;
+  const post = async (credential: string, query: string, variables?: Record<string, unknown>) => {
+    const response = await fetch(`${baseUrl}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json', authorization: `Bearer ${credential}` },
+      body: JSON.stringify({ query, variables }),
+    });
+    return (await response.json()) as never;
+  };
   return {
     gateway,
     metrics,
     baseUrl,
-    graphql: async (query, variables) => {
-      const response = await fetch(`${baseUrl}/graphql`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json' },
-        body: JSON.stringify({ query, variables }),
-      });
-      return (await response.json()) as never;
+    access,
+    adminKey,
+    fetch: (pathOrUrl, init = {}) => {
+      const headers = new Headers(init.headers);
+      if (!headers.has('authorization')) headers.set('authorization', `Bearer ${adminKey}`);
+      return fetch(pathOrUrl.startsWith('/') ? `${baseUrl}${pathOrUrl}` : pathOrUrl, { ...init, headers });
     },
+    graphql: (query, variables) => post(adminKey, query, variables),
+    graphqlAs: async (who, query, variables) => post(typeof who === 'string' ? await keyOf(who) : who.credential, query, variables),
     stop: () => gateway.stop(),
   };
 }

@@ -1,5 +1,5 @@
 import net from 'node:net';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { freeLoopbackPort, startEmbeddedFerretdb } from '../../src/store/embedded-ferretdb';
@@ -10,6 +10,8 @@ import {
   spawnGateway,
   spawnNpmScript,
   waitForStatus,
+  createApiKey,
+  demoCredential,
   type GatewayProcess,
   type NpmScriptProcess,
 } from '../harness/gateway-process';
@@ -40,10 +42,10 @@ function nonJsonLines(lines: string[]): string[] {
 }
 
 /** Sends a raw HTTP request in two parts, so that it is in flight between them. */
-function startSlowRequest(port: number, body: string): { sendRest(): void; response: Promise<string> } {
+function startSlowRequest(port: number, body: string, key: string): { sendRest(): void; response: Promise<string> } {
   const socket = net.connect(port, '127.0.0.1');
   const head =
-    `POST /graphql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n` +
+    `POST /graphql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nAuthorization: Bearer ${key}\r\n` +
     `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n`;
   const split = Math.floor(body.length / 2);
   socket.write(head + body.slice(0, split));
@@ -62,9 +64,10 @@ describe('the gateway as a process', () => {
     for (const gateway of running.splice(0)) gateway.child.kill('SIGKILL');
   });
   const start = (env: Record<string, string>) => {
-    const gateway = spawnGateway({ MONGODB_URI: testMongoUri(), MONGODB_DB: uniqueDbName(), ...env });
+    const dbName = uniqueDbName();
+    const gateway = spawnGateway({ MONGODB_URI: testMongoUri(), MONGODB_DB: dbName, ...env });
     running.push(gateway);
-    return gateway;
+    return Object.assign(gateway, { adminKey: () => createApiKey(testMongoUri(), dbName) });
   };
 
   it.each([
@@ -98,7 +101,7 @@ describe('the gateway as a process', () => {
     const gateway = start({ PORT: String(port) });
     expect(await waitForStatus(`http://127.0.0.1:${port}/readyz`, (s) => s === 200)).toBe(200);
 
-    const slow = startSlowRequest(port, JSON.stringify({ query: '{ systems { name } }' }));
+    const slow = startSlowRequest(port, JSON.stringify({ query: '{ systems { name } }' }), await gateway.adminKey());
     await new Promise((resolve) => setTimeout(resolve, 200));
     gateway.child.kill('SIGTERM');
     await new Promise((resolve) => setTimeout(resolve, 500));
@@ -147,9 +150,10 @@ describe('the gateway as a process', () => {
       });
       expect(await waitForStatus(`http://127.0.0.1:${port}/readyz`, (s) => s === 200)).toBe(200);
 
+      const key = await gateway.adminKey();
       const answer = fetch(`http://127.0.0.1:${port}/graphql`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
         body: JSON.stringify({ query: 'query($email: String!) { customer(by: { email: $email }) { id } }', variables: { email } }),
       }).then((response) => response.status, () => 'cut');
       await sleep(300);
@@ -187,10 +191,10 @@ describe('`npm start` and `npm run simulators` as a process manager runs them (s
       const dataDir = mkdtempSync(path.join(os.tmpdir(), 'gateway-npm-start-'));
       dataDirs.push(dataDir);
       // No MONGODB_URI and no SYSTEMS: the embedded FerretDB and simulators, as a newcomer runs it.
-      const npm = npmRun('start', { PORT: String(port), DATA_DIR: dataDir });
+      const npm = npmRun('start', { PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'info' });
       expect(await waitForStatus(`http://127.0.0.1:${port}/readyz`, (s) => s === 200, 60_000)).toBe(200);
 
-      const slow = startSlowRequest(port, JSON.stringify({ query: '{ systems { name } }' }));
+      const slow = startSlowRequest(port, JSON.stringify({ query: '{ systems { name } }' }), demoCredential(dataDir));
       await sleep(200);
       npm.child.kill(signal);
       await sleep(500);
@@ -199,6 +203,14 @@ describe('`npm start` and `npm run simulators` as a process manager runs them (s
 
       expect(await exitOf(npm)).toBe(0);
       expect(await eventually(() => !npm.groupAlive())).toBe(true); // node, FerretDB: nothing left
+      // The demo's credentials: one per role in a file only its owner reads; the output names the file, never a key.
+      const file = path.join(dataDir, 'demo-credentials.json');
+      expect(statSync(file).mode & 0o777).toBe(0o600);
+      const credentials = JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>;
+      expect(Object.keys(credentials).sort()).toEqual(['admin', 'compliance-officer', 'customer', 'data-steward', 'internal-app', 'offer-engine', 'support-agent']);
+      const output = npm.output();
+      for (const credential of Object.values(credentials)) expect(`${output.stdout}${output.stderr}`).not.toContain(credential);
+      expect(`${output.stdout}${output.stderr}`).toContain(file);
       expect(await reachable(`http://127.0.0.1:${port}/healthz`)).toBe('refused');
     },
   );
@@ -218,15 +230,18 @@ describe('`npm start` and `npm run simulators` as a process manager runs them (s
 
   it('keeps request data out of its output, which is JSON log lines only, each request logged with its real path', async () => {
     const canary = { email: 'canary.leak.7391@leak-check.example', phone: '+44 7700 900461', token: 'canary-token-5528' };
-    const leaks = [canary.email, 'canary.leak.7391', '7700 900461', '7700900461', canary.token, 'canary-cookie-9915', 'Canary Agent'];
     const port = await freeLoopbackPort();
-    const npm = npmRun('start', { PORT: String(port), MONGODB_URI: testMongoUri(), MONGODB_DB: uniqueDbName(), LOG_LEVEL: 'debug' });
+    const dbName = uniqueDbName();
+    const npm = npmRun('start', { PORT: String(port), MONGODB_URI: testMongoUri(), MONGODB_DB: dbName, LOG_LEVEL: 'debug' });
     expect(await waitForStatus(`http://127.0.0.1:${port}/readyz`, (s) => s === 200, 60_000)).toBe(200);
+    const key = await createApiKey(testMongoUri(), dbName);
+    const leaks = [canary.email, 'canary.leak.7391', '7700 900461', '7700900461', canary.token, 'canary-cookie-9915', 'Canary Agent', key, key.split('_')[2]!];
 
     const url = `http://127.0.0.1:${port}`;
     const headers = {
       'content-type': 'application/json',
-      authorization: `Bearer ${canary.token}`,
+      authorization: `Bearer ${key}`,
+      'x-api-token': canary.token,
       cookie: 'session=canary-cookie-9915',
       'x-customer-email': canary.email,
       'user-agent': 'Canary Agent',
@@ -249,9 +264,11 @@ describe('`npm start` and `npm run simulators` as a process manager runs them (s
       await fetch(`${url}/graphql?query=${encodeURIComponent(query)}&variables=${encodeURIComponent(JSON.stringify(canary))}`, { headers }),
       // A path the gateway does not serve, with the canaries in its query string.
       await fetch(`${url}/customers?email=${encodeURIComponent(canary.email)}`, { headers }),
+      // A credential that is not valid.
+      await post(JSON.stringify({ query, variables: canary }), { authorization: `Bearer ${canary.token}` }),
     ];
     const bodies = await Promise.all(answers.map((answer) => answer.text()));
-    expect(answers.map((answer) => answer.status)).toEqual([400, 413, 415, 415, 200, 200, 200, 404]);
+    expect(answers.map((answer) => answer.status)).toEqual([400, 413, 415, 415, 200, 200, 200, 404, 401]);
     for (const body of bodies) expect(JSON.parse(body)).toHaveProperty(body.includes('"errors"') ? 'errors' : 'data');
 
     npm.child.kill('SIGTERM');

@@ -4,7 +4,7 @@ import { startTestGateway, type RunningGateway } from '../harness/gateway';
 
 /** Sends a raw request to the gateway and returns status, content type and body text. */
 async function send(gateway: RunningGateway, path: string, init: RequestInit = {}) {
-  const response = await fetch(`${gateway.baseUrl}${path}`, init);
+  const response = await gateway.fetch(path, init);
   return { status: response.status, type: response.headers.get('content-type'), body: await response.text() };
 }
 

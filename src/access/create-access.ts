@@ -1,0 +1,19 @@
+import type { MongoStore } from '../store/mongo-store';
+import { ApiKeyStore } from './api-keys';
+import { Authenticator } from './authenticator';
+import { OidcVerifier, type OidcSettings } from './oidc-verifier';
+import { PreferenceLinks } from './preference-link';
+
+/** The access parts one process needs, over one store. */
+export interface Access {
+  apiKeys: ApiKeyStore;
+  preferenceLinks: PreferenceLinks;
+  authenticator: Authenticator;
+}
+
+/** Builds API keys, preference links and the authenticator; people's tokens are accepted only with `oidc`. */
+export function createAccess(store: MongoStore, oidc?: OidcSettings): Access {
+  const apiKeys = new ApiKeyStore(store);
+  const preferenceLinks = new PreferenceLinks(store);
+  return { apiKeys, preferenceLinks, authenticator: new Authenticator({ apiKeys, preferenceLinks, oidc: oidc && new OidcVerifier(oidc) }) };
+}
