@@ -5,7 +5,7 @@ import { eventIdOf, preferenceFields, type ConsentEventDoc, type ConsentStateDoc
 import { beats, emptyConsentState, foldConsentEvents } from './fold-consent-events';
 import type { ConsentRepository } from './consent-repository';
 import type { ValidChange } from './validate-changes';
-import { WriteMarkClearer } from './write-mark-clearer';
+import { BackgroundBatches } from '../store/background-batches';
 
 /** Options of {@link ConsentLogWriter}. */
 export interface ConsentLogWriterOptions {
@@ -71,7 +71,8 @@ export class ConsentLogWriter {
   private readonly afterEventAppended?: (event: ConsentEventDoc) => void | Promise<void>;
   private readonly maxAttempts: number;
   private readonly now: () => Date;
-  private readonly marks: WriteMarkClearer;
+  /** Marks of acknowledged writes, cleared in batches after the answer (a mark left behind only makes the sweeper check a finished write). */
+  private readonly marks: BackgroundBatches<string>;
 
   constructor(
     private readonly repository: ConsentRepository,
@@ -81,7 +82,7 @@ export class ConsentLogWriter {
     this.afterEventAppended = afterEventAppended;
     this.maxAttempts = maxAttempts;
     this.now = now;
-    this.marks = new WriteMarkClearer((ids) => repository.markWritesDone(ids));
+    this.marks = new BackgroundBatches((ids) => repository.markWritesDone(ids));
   }
 
   /** Resolves once the marks of every acknowledged write are cleared; call before closing the store. */
