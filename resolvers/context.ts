@@ -1,3 +1,4 @@
+import type { Principal } from '../src/access/principal';
 import type { Logger } from '../src/observability/logger';
 import type { Services } from '../src/services';
 import type { ProfileRequestLoaders } from '../src/profile/profile-service';
@@ -8,6 +9,8 @@ export interface GatewayContext {
   requestId: string;
   logger: Logger;
   services: Services;
+  /** Who is asking: set by the authentication middleware (`res.locals.principal`); absent until it runs. */
+  principal?: Principal;
   /** This request's batching loaders (one per source, plus profiles); never shared across requests. */
   loaders: ProfileRequestLoaders;
 }

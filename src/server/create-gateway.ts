@@ -16,6 +16,8 @@ import { maskErrors, logUnexpectedErrorsPlugin } from './plugins/mask-errors';
 import { requestLogger } from './request-logger';
 import { httpErrorHandler } from './http-error-handler';
 import { notFoundHandler } from './not-found-handler';
+import { requestLimits, type RequestLimitsOptions } from './limits/request-limits';
+import type { Principal } from '../access/principal';
 
 /** Options of {@link createGateway}. */
 export interface GatewayOptions {
@@ -34,6 +36,8 @@ export interface GatewayOptions {
   settleTimeoutMs?: number;
   /** Largest JSON body accepted on /graphql. @default '1mb' */
   bodyLimit?: string;
+  /** Limits before execution, the rate limit and the cap on source calls (src/server/limits). @default built-in defaults */
+  limits?: RequestLimitsOptions;
 }
 
 /** The HTTP app: GraphQL, health, readiness and metrics on one `http.Server`. */
@@ -75,6 +79,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   let accepting = false;
   let cutOff = false; // set once shutdown has cut the connections of requests that were still running
   const executing = new Map<Promise<unknown>, Response>(); // GraphQL executions not settled yet
+  const limits = requestLimits(options.limits);
 
   const apollo = new ApolloServer<GatewayContext>({
     schema: loadSchema(),
@@ -82,7 +87,9 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: shutdownTimeoutMs }),
       metricsPlugin({ metrics }),
       logUnexpectedErrorsPlugin({ isCutOff: () => cutOff }),
+      limits.plugin,
     ],
+    introspection: true, // limits.plugin keeps it to admins where options.limits.adminOnlyIntrospection says so
     formatError: maskErrors({ isDevelopment }),
     includeStacktraceInErrorResponses: isDevelopment,
     persistedQueries: false,
@@ -95,7 +102,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       requestId: res.locals.requestId as string,
       logger: res.locals.logger as Logger,
       services,
-      loaders: services.profiles.createLoaders(),
+      principal: res.locals.principal as Principal | undefined,
+      loaders: services.profiles.createLoaders({ maxSourceCalls: limits.of(res.locals.principal as Principal | undefined).sourceCalls }),
     }),
   });
   // Each GraphQL execution is tracked until it settles, so that shutdown can wait for it.
@@ -110,7 +118,9 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   app.use(healthRoutes({ store, metrics, isAccepting: () => accepting }));
   app.use(
     '/graphql',
+    limits.rateLimit,
     express.json({ limit: bodyLimit, type: ['application/json', 'application/graphql-response+json'] }),
+    limits.tokenLimit,
     trackedGraphql,
   );
   app.use(notFoundHandler());

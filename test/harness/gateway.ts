@@ -1,4 +1,4 @@
-import { createGateway, type Gateway } from '../../src/server/create-gateway';
+import { createGateway, type Gateway, type GatewayOptions } from '../../src/server/create-gateway';
 import { createLogger } from '../../src/observability/logger';
 import { GatewayMetrics } from '../../src/observability/metrics';
 import { SystemsService } from '../../src/systems/systems-service';
@@ -26,8 +26,12 @@ export interface GraphQLErrorBody {
   extensions?: { code?: string; [key: string]: unknown };
 }
 
-/** Starts a gateway over the given store with the given services (defaults: no systems). */
-export async function startTestGateway(store: MongoStore, services: Partial<Services> = {}): Promise<RunningGateway> {
+/** Starts a gateway over the given store with the given services (defaults: no systems) and options (limits, ...). */
+export async function startTestGateway(
+  store: MongoStore,
+  services: Partial<Services> = {},
+  options: Partial<Omit<GatewayOptions, 'services' | 'store' | 'metrics'>> = {},
+): Promise<RunningGateway> {
   const metrics = new GatewayMetrics();
   const customers = createCustomerServices({ store, adapters: [] });
   const gateway = await createGateway({
@@ -43,6 +47,7 @@ export async function startTestGateway(store: MongoStore, services: Partial<Serv
     logger: createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
     metrics,
     shutdownTimeoutMs: 2000,
+    ...options,
   });
   const { port } = await gateway.listen(0, '127.0.0.1');
   gateway.setAccepting(true);
