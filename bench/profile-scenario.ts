@@ -6,6 +6,7 @@ import { GatewayMetrics } from '../src/observability/metrics';
 import { createCustomerServices } from '../src/profile/create-customer-services';
 import { parseMergeConfig } from '../src/profile/merge-config';
 import { createGateway } from '../src/server/create-gateway';
+import { defaultRoleLimits } from '../src/server/limits/operation-limits';
 import { SystemsService } from '../src/systems/systems-service';
 import { ConsentService } from '../src/consent/consent-service';
 import type { MongoStore } from '../src/store/mongo-store';
@@ -114,6 +115,8 @@ export async function runProfileScenario(options: ProfileScenarioOptions): Promi
       store,
       logger: createLogger({ level: 'silent' }),
       metrics: new GatewayMetrics(),
+      // One client sends everything here, as an internal app would (1,000-id batches), at rates the limit must not shape.
+      limits: { defaults: { ...defaultRoleLimits['internal-app'], ratePerSecond: 1_000_000 } },
     });
     const { port } = await gateway.listen(0, '127.0.0.1');
     gateway.setAccepting(true);

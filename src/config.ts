@@ -79,3 +79,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const shown = env[name] === undefined ? '(not set)' : secretLike.test(name) ? '(value hidden)' : JSON.stringify(env[name]);
   throw new ConfigError(`Invalid configuration: ${name}=${shown} is not valid; expected ${issue.message}.`);
 }
+
+/** The JSON value of an environment variable, undefined when unset or blank; throws {@link ConfigError} naming it when it is not JSON. */
+export function readJsonVariable(env: NodeJS.ProcessEnv, name: string): unknown {
+  const text = env[name]?.trim();
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new ConfigError(`Invalid configuration: ${name} is not valid JSON.`);
+  }
+}

@@ -15,6 +15,7 @@ import { systemsConfigFromDescriptors } from './adapters/systems-config-from-des
 import { createAdapters } from './adapters/create-adapters';
 import { loadIdentityConfig } from './identity/identity-config';
 import { loadProfileConfig } from './profile/profile-config';
+import { loadLimitsConfig } from './server/limits/limits-config';
 import { startConsentSweeper } from './consent/consent-sweeper';
 import { composeServices } from './compose-services';
 import { startEmbeddedSimulators } from './embedded-simulators';
@@ -32,6 +33,7 @@ function loadSettings() {
       systems: loadSystemsConfig(),
       identity: loadIdentityConfig(),
       profile: loadProfileConfig(),
+      limits: loadLimitsConfig(),
     };
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
@@ -80,6 +82,7 @@ async function main(): Promise<void> {
     metrics,
     isDevelopment: config.NODE_ENV === 'development',
     shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+    limits: { ...settings.limits, adminOnlyIntrospection: config.NODE_ENV === 'production' },
   });
 
   try {

@@ -1,4 +1,5 @@
 import type { SystemStatus } from '../systems/system-status';
+import type { SourceCallAllowance } from './http/source-call-allowance';
 
 /**
  * The port every source dialect implements (DESIGN.md). Services (identity, profile,
@@ -115,6 +116,8 @@ export interface CallOptions {
   budgetMs?: number;
   /** Who the calls are for (one object per request): waiting calls are served lane by lane. @default one shared lane */
   lane?: unknown;
+  /** The source calls the request may still make; each HTTP call takes one, and is refused (CALL_LIMIT) past the cap. @default unlimited */
+  sourceCalls?: SourceCallAllowance;
 }
 
 /** One page of a backfill. */

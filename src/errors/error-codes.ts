@@ -16,10 +16,12 @@ export enum ErrorCode {
   UNSUPPORTED_MEDIA_TYPE = 'UNSUPPORTED_MEDIA_TYPE',
   BAD_USER_INPUT = 'BAD_USER_INPUT',
   OPERATION_RESOLUTION_FAILURE = 'OPERATION_RESOLUTION_FAILURE',
+  LIMIT_EXCEEDED = 'LIMIT_EXCEEDED',
 
   // --- Who is asking ------------------------------------------------------------
   UNAUTHENTICATED = 'UNAUTHENTICATED',
   FORBIDDEN = 'FORBIDDEN',
+  RATE_LIMITED = 'RATE_LIMITED',
 
   // --- The data -----------------------------------------------------------------
   NOT_FOUND = 'NOT_FOUND',
@@ -56,8 +58,13 @@ export const errorCatalog: Readonly<Record<ErrorCode, ErrorCodeEntry>> = Object.
     message: 'The request names no operation, or one the document does not contain.',
     httpStatus: 400,
   },
+  [ErrorCode.LIMIT_EXCEEDED]: {
+    message: 'The operation exceeds a limit checked before execution (depth, aliases, directives, tokens, cost or list size); nothing ran.',
+    httpStatus: 400,
+  },
   [ErrorCode.UNAUTHENTICATED]: { message: 'Credentials are missing or invalid.', httpStatus: 401 },
   [ErrorCode.FORBIDDEN]: { message: 'The caller may not do this.', httpStatus: 403 },
+  [ErrorCode.RATE_LIMITED]: { message: 'Too many requests from this caller; retry after the seconds in Retry-After.', httpStatus: 429 },
   [ErrorCode.NOT_FOUND]: { message: 'No such record.', httpStatus: 404 },
   [ErrorCode.CONFLICT]: {
     message: 'The change conflicts with data already stored; re-read and retry.',

@@ -1,5 +1,5 @@
 import { setMaxListeners } from 'node:events';
-import type { LookupKey, SourceAdapter, SourceRecord, SourceRef } from '../adapters/source-adapter';
+import type { CallOptions, LookupKey, SourceAdapter, SourceRecord, SourceRef } from '../adapters/source-adapter';
 import { SourceError, sourcesUnavailableError } from '../adapters/http/source-error';
 import { BadUserInputError } from '../errors/gateway-error';
 import type { IdentityGraph } from './identity-graph';
@@ -114,16 +114,17 @@ export class IdentityResolver {
    * source that could hold the key failed, the answer is SOURCE_UNAVAILABLE naming
    * those systems: null means every source answered and none holds the key. A record
    * found in one source answers even when another failed (its profile shows which).
+   * `calls.sourceCalls` is the request's allowance of source calls, which lookups spend.
    */
-  async findCustomer(by: CustomerLookup, adapters: readonly SourceAdapter[]): Promise<string | null> {
+  async findCustomer(by: CustomerLookup, adapters: readonly SourceAdapter[], calls: Pick<CallOptions, 'sourceCalls'> = {}): Promise<string | null> {
     const given = (['id', 'email', 'phone', 'source'] as const).filter((field) => by[field] !== undefined && by[field] !== null);
     if (given.length !== 1) throw new BadUserInputError('`by` must give exactly one of id, email, phone or source.');
     if (by.id) return this.graph.resolveId(by.id);
-    if (by.source) return this.findBySource(by.source, adapters);
+    if (by.source) return this.findBySource(by.source, adapters, calls);
     const key = this.lookupKey(by);
     const known = await this.customerOfKey(keyId({ kind: key.kind, value: key.value }));
     if (known) return known;
-    const { found, failures } = await this.lookUpInSources(key, adapters);
+    const { found, failures } = await this.lookUpInSources(key, adapters, calls);
     if (found === 0 && failures.length > 0) throw sourcesUnavailableError(failures, `Could not tell whether a customer has this ${key.kind}`);
     if (found === 0) return null;
     return this.customerOfKey(keyId({ kind: key.kind, value: key.value }));
@@ -135,7 +136,11 @@ export class IdentityResolver {
    * whose ESP record carries only their work email is found whole on the first read.
    * Answers how many records were found, and the sources that failed.
    */
-  private async lookUpInSources(first: LookupKey, adapters: readonly SourceAdapter[]): Promise<{ found: number; failures: SourceError[] }> {
+  private async lookUpInSources(
+    first: LookupKey,
+    adapters: readonly SourceAdapter[],
+    { sourceCalls }: Pick<CallOptions, 'sourceCalls'>,
+  ): Promise<{ found: number; failures: SourceError[] }> {
     const signal = AbortSignal.timeout(this.lookupTimeoutMs);
     setMaxListeners(0, signal); // unbounded: one listener per source call and page, for this lookup only
     const asked = new Set([keyId(first)]);
@@ -143,7 +148,7 @@ export class IdentityResolver {
     const failures = new Map<string, SourceError>();
     let keys = [first];
     for (let round = 0; round < 2 && keys.length > 0; round++) {
-      const calls = keys.flatMap((key) => adapters.map((adapter) => asSourceCall(adapter, adapter.findByKey(key, { signal }))));
+      const calls = keys.flatMap((key) => adapters.map((adapter) => asSourceCall(adapter, adapter.findByKey(key, { signal, sourceCalls }))));
       const settled = await Promise.allSettled(calls);
       for (const result of settled) if (result.status === 'rejected') failures.set((result.reason as SourceError).system, result.reason as SourceError);
       const found = settled.flatMap((result) => (result.status === 'fulfilled' ? result.value : []));
@@ -170,12 +175,12 @@ export class IdentityResolver {
     return { kind: 'phone', value };
   }
 
-  private async findBySource(source: SourceRef, adapters: readonly SourceAdapter[]): Promise<string | null> {
+  private async findBySource(source: SourceRef, adapters: readonly SourceAdapter[], { sourceCalls }: Pick<CallOptions, 'sourceCalls'>): Promise<string | null> {
     const link = await this.graph.links.findOne({ _id: refId(source) });
     if (link) return this.graph.rootOf(link.customerId);
     const adapter = adapters.find((candidate) => candidate.name === source.system);
     if (!adapter) throw new BadUserInputError(`\`by.source.system\` "${source.system}" is not a connected system; see the systems query.`);
-    const [record] = await adapter.fetchByIds([source.recordId], { signal: AbortSignal.timeout(this.lookupTimeoutMs) });
+    const [record] = await adapter.fetchByIds([source.recordId], { signal: AbortSignal.timeout(this.lookupTimeoutMs), sourceCalls });
     if (!record) return null;
     const [outcome] = await this.resolveRecords([record]);
     return outcome!.customerId;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ConfigError } from '../config';
+import { ConfigError, readJsonVariable } from '../config';
 import { parseMergeConfig, type MergeConfig } from './merge-config';
 import type { ProfileLoadersOptions } from './profile-loaders';
 
@@ -18,15 +18,7 @@ const budgetMs = z.number().int().min(1).max(60_000);
  * e.g. `{"mailchimp":800}`). Throws a ConfigError naming the variable.
  */
 export function loadProfileConfig(env: NodeJS.ProcessEnv = process.env): ProfileConfig {
-  const json = (name: string): unknown => {
-    const text = env[name]?.trim();
-    if (!text) return undefined;
-    try {
-      return JSON.parse(text);
-    } catch {
-      throw new ConfigError(`Invalid configuration: ${name} is not valid JSON.`);
-    }
-  };
+  const json = (name: string): unknown => readJsonVariable(env, name);
   let mergeConfig: MergeConfig;
   try {
     mergeConfig = parseMergeConfig(json('PROFILE_MERGE_RULES') ?? {});

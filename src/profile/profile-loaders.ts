@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import type { SourceAdapter, SourceRecord } from '../adapters/source-adapter';
 import { SourceError } from '../adapters/http/source-error';
+import type { SourceCallAllowance } from '../adapters/http/source-call-allowance';
 import { GatewayError } from '../errors/gateway-error';
 import { SourceFetchError } from './source-call';
 
@@ -35,8 +36,14 @@ export type ProfileLoaders = ReadonlyMap<string, DataLoader<string, FetchedRecor
  * A failed or timed-out call answers a {@link SourceFetchError} for each of the batch's
  * keys, so the caller can leave that source out and say why. The cache means a record
  * is fetched at most once per request, and identical concurrent loads share one call.
+ * `sourceCalls`, the request's allowance of source calls, is shared by every loader
+ * (unlimited when absent).
  */
-export function createProfileLoaders(adapters: readonly SourceAdapter[], options: ProfileLoadersOptions = {}): ProfileLoaders {
+export function createProfileLoaders(
+  adapters: readonly SourceAdapter[],
+  options: ProfileLoadersOptions = {},
+  sourceCalls?: SourceCallAllowance,
+): ProfileLoaders {
   const { budgetsMs = {}, defaultBudgetMs = 1500 } = options;
   const lane = {}; // this request's calls, served in turn with other requests' calls
   return new Map(
@@ -45,7 +52,7 @@ export function createProfileLoaders(adapters: readonly SourceAdapter[], options
       const batch = async (ids: readonly string[]): Promise<(FetchedRecord | Error)[]> => {
         const started = performance.now();
         try {
-          const records = await adapter.fetchByIds(ids, { budgetMs, lane });
+          const records = await adapter.fetchByIds(ids, { budgetMs, lane, sourceCalls });
           const latencyMs = Math.round(performance.now() - started);
           if (records.length !== ids.length) throw new Error(`answered ${records.length} records for ${ids.length} ids`);
           return records.map((record) => ({ record, latencyMs }));

@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import type { SourceAdapter, SourceRecord } from '../adapters/source-adapter';
+import { SourceCallAllowance } from '../adapters/http/source-call-allowance';
 import { BadUserInputError } from '../errors/gateway-error';
 import type { IdentityGraph } from '../identity/identity-graph';
 import type { CustomerLookup, IdentityResolver } from '../identity/identity-resolver';
@@ -31,6 +32,14 @@ export interface ProfileServiceOptions {
 export interface ProfileRequestLoaders {
   sources: ProfileLoaders;
   profiles: DataLoader<string, CustomerProfile | null>;
+  /** The source calls the request may still make (profile reads and lookups alike); undefined: unlimited. */
+  sourceCalls?: SourceCallAllowance;
+}
+
+/** Options of {@link ProfileService.createLoaders}. */
+export interface RequestLoadersOptions {
+  /** Most calls to source systems the request may cause, over every source. @default unlimited */
+  maxSourceCalls?: number;
 }
 
 /** Which profile fields a canonical field name of an adapter's `providedFields` feeds. */
@@ -51,15 +60,16 @@ export class ProfileService {
   }
 
   /** The loaders for one request. Make one set per request; never share them between callers. */
-  createLoaders(): ProfileRequestLoaders {
-    const sources = createProfileLoaders(this.options.adapters, this.options.budgets);
+  createLoaders({ maxSourceCalls }: RequestLoadersOptions = {}): ProfileRequestLoaders {
+    const sourceCalls = maxSourceCalls === undefined ? undefined : new SourceCallAllowance(maxSourceCalls);
+    const sources = createProfileLoaders(this.options.adapters, this.options.budgets, sourceCalls);
     const profiles = new DataLoader<string, CustomerProfile | null>((ids) => this.loadProfiles(ids, sources), { name: 'profiles' });
-    return { sources, profiles };
+    return { sources, profiles, sourceCalls };
   }
 
   /** The customer a lookup names (following merges), or null when nobody matches. */
   async customer(by: CustomerLookup, loaders: ProfileRequestLoaders): Promise<CustomerProfile | null> {
-    const id = await this.options.resolver.findCustomer(by, this.options.adapters);
+    const id = await this.options.resolver.findCustomer(by, this.options.adapters, { sourceCalls: loaders.sourceCalls });
     return id ? loaders.profiles.load(id) : null;
   }
 

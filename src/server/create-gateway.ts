@@ -19,6 +19,7 @@ import { httpErrorHandler } from './http-error-handler';
 import { notFoundHandler } from './not-found-handler';
 import { authenticateRequests } from './authenticate-requests';
 import type { Authenticator } from '../access/authenticator';
+import { requestLimits, type RequestLimitsOptions } from './limits/request-limits';
 import type { Principal } from '../access/principal';
 
 /** Options of {@link createGateway}. */
@@ -40,6 +41,8 @@ export interface GatewayOptions {
   settleTimeoutMs?: number;
   /** Largest JSON body accepted on /graphql. @default '1mb' */
   bodyLimit?: string;
+  /** Limits before execution, the rate limit and the cap on source calls (src/server/limits). @default built-in defaults */
+  limits?: RequestLimitsOptions;
 }
 
 /** The HTTP app: GraphQL, health, readiness and metrics on one `http.Server`. */
@@ -81,6 +84,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   let accepting = false;
   let cutOff = false; // set once shutdown has cut the connections of requests that were still running
   const executing = new Map<Promise<unknown>, Response>(); // GraphQL executions not settled yet
+  const limits = requestLimits(options.limits);
 
   const apollo = new ApolloServer<GatewayContext>({
     schema: loadSchema(),
@@ -89,7 +93,9 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       metricsPlugin({ metrics }),
       allowedOperationsPlugin(),
       logUnexpectedErrorsPlugin({ isCutOff: () => cutOff }),
+      limits.plugin,
     ],
+    introspection: true, // limits.plugin keeps it to admins where options.limits.adminOnlyIntrospection says so
     formatError: maskErrors({ isDevelopment }),
     includeStacktraceInErrorResponses: isDevelopment,
     persistedQueries: false,
@@ -103,7 +109,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       requestId: res.locals.requestId as string,
       logger: res.locals.logger as Logger,
       services,
-      loaders: services.profiles.createLoaders(),
+      loaders: services.profiles.createLoaders({ maxSourceCalls: limits.of(res.locals.principal as Principal).sourceCalls }),
     }),
   });
   // Each GraphQL execution is tracked until it settles, so that shutdown can wait for it.
@@ -119,7 +125,9 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   app.use(
     '/graphql',
     authenticateRequests(authenticator),
+    limits.rateLimit, // after authentication: the bucket is the principal's
     express.json({ limit: bodyLimit, type: ['application/json', 'application/graphql-response+json'] }),
+    limits.tokenLimit,
     trackedGraphql,
   );
   app.use(notFoundHandler());

@@ -19,7 +19,7 @@ describe('every request carries a principal, or is refused before its operation 
   beforeAll(async () => {
     store = await openTestStore();
     issuer = await startTestIssuer(AUDIENCE);
-    gateway = await startTestGateway(store, {}, { issuer: issuer.issuer, audience: AUDIENCE, rolesClaim: 'realm_access.roles', clockToleranceSeconds: 5 });
+    gateway = await startTestGateway(store, {}, { oidc: { issuer: issuer.issuer, audience: AUDIENCE, rolesClaim: "realm_access.roles", clockToleranceSeconds: 5 } });
   });
   afterAll(async () => {
     await gateway.stop();

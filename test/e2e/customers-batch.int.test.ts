@@ -4,6 +4,7 @@ import { systemsConfigFromDescriptors } from '../../src/adapters/systems-config-
 import { runBackfill } from '../../src/identity/backfill';
 import { createCustomerServices } from '../../src/profile/create-customer-services';
 import { SystemsService } from '../../src/systems/systems-service';
+import { defaultRoleLimits } from '../../src/server/limits/operation-limits';
 import type { RunningSimulators } from '../../simulators/start-simulators';
 import { startTestGateway, type RunningGateway } from '../harness/gateway';
 import { openTestStore } from '../harness/store';
@@ -36,12 +37,17 @@ describe('a full customers(ids:) batch over the simulators', () => {
     await runBackfill({ graph: customers.graph, resolver: customers.resolver, adapters, pageSize: 1000 });
     const redirected = new Set((await customers.graph.redirects.find({}).toArray()).map((r) => r._id));
     ids = (await customers.graph.customers.find({}).sort({ _id: 1 }).toArray()).map((c) => c._id).filter((id) => !redirected.has(id)).slice(0, 1000);
-    gateway = await startTestGateway(store, {
-      systems: new SystemsService(adapters),
-      profiles: customers.profiles,
-      identity: customers.identity,
-      customerSearch: customers.customerSearch,
-    });
+    gateway = await startTestGateway(
+      store,
+      {
+        systems: new SystemsService(adapters),
+        profiles: customers.profiles,
+        identity: customers.identity,
+        customerSearch: customers.customerSearch,
+      },
+      // Batches of 1,000 are what internal apps read: their built-in limits (cost, source calls), for every caller here.
+      { limits: { defaults: defaultRoleLimits['internal-app'] } },
+    );
   }, 180_000);
   afterAll(async () => {
     await gateway?.stop();

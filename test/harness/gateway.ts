@@ -1,4 +1,4 @@
-import { createGateway, type Gateway } from '../../src/server/create-gateway';
+import { createGateway, type Gateway, type GatewayOptions } from '../../src/server/create-gateway';
 import { createAccess, type Access } from '../../src/access/create-access';
 import type { OidcSettings } from '../../src/access/oidc-verifier';
 import type { Role } from '../../src/access/roles';
@@ -38,11 +38,17 @@ export interface GraphQLErrorBody {
 }
 
 /**
- * Starts a gateway over the given store with the given services (defaults: no systems).
- * Requests authenticate as every client does: the harness creates API keys in the store
- * (an admin's for {@link RunningGateway.graphql}); `oidc` makes it accept people's tokens.
+ * Starts a gateway over the given store with the given services (defaults: no systems)
+ * and options (limits, ...). Requests authenticate as every client does: the harness
+ * creates API keys in the store (an admin's for {@link RunningGateway.graphql}); `oidc`
+ * makes it accept people's tokens.
  */
-export async function startTestGateway(store: MongoStore, services: Partial<Services> = {}, oidc?: OidcSettings): Promise<RunningGateway> {
+export async function startTestGateway(
+  store: MongoStore,
+  services: Partial<Services> = {},
+  options: Partial<Omit<GatewayOptions, 'services' | 'store' | 'metrics' | 'authenticator'>> & { oidc?: OidcSettings } = {},
+): Promise<RunningGateway> {
+  const { oidc, ...gatewayOptions } = options;
   const metrics = new GatewayMetrics();
   const access = createAccess(store, oidc);
   const keys = new Map<Role, Promise<string>>();
@@ -66,6 +72,7 @@ export async function startTestGateway(store: MongoStore, services: Partial<Serv
     logger: createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
     metrics,
     shutdownTimeoutMs: 2000,
+    ...gatewayOptions,
   });
   const { port } = await gateway.listen(0, '127.0.0.1');
   gateway.setAccepting(true);

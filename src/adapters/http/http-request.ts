@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import type { SourceCallAllowance } from './source-call-allowance';
 
 /** The HTTP methods adapters use. */
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
@@ -42,7 +43,15 @@ export interface HttpRequest {
    * waiting for a connection are served one lane at a time, in turn. @default one shared lane
    */
   lane?: unknown;
+  /**
+   * The calls the request this call is for may still make: the client takes one before
+   * sending, and refuses the call (CALL_LIMIT) when none is left. @default unlimited
+   */
+  sourceCalls?: SourceCallAllowance;
 }
+
+/** The per-call settings an adapter passes on from the port's `CallOptions` to each HTTP call. */
+export type CallSettings = Pick<HttpRequest, 'signal' | 'budgetMs' | 'lane' | 'sourceCalls'>;
 
 /** A source's answer: status, headers, and the body parsed as JSON when it is JSON. */
 export interface HttpResponse<T = unknown> {
@@ -56,7 +65,7 @@ export function isIdempotent(request: HttpRequest): boolean {
   return request.idempotent ?? ['GET', 'PUT', 'DELETE'].includes(request.method);
 }
 
-/** The per-call settings an adapter passes on from the port's `CallOptions` to each HTTP call. */
-export function callSettings(options: { signal?: AbortSignal; budgetMs?: number; lane?: unknown }): Pick<HttpRequest, 'signal' | 'budgetMs' | 'lane'> {
-  return { signal: options.signal, budgetMs: options.budgetMs, lane: options.lane };
+/** The {@link CallSettings} an adapter passes on from the port's `CallOptions` to each HTTP call. */
+export function callSettings(options: CallSettings): CallSettings {
+  return { signal: options.signal, budgetMs: options.budgetMs, lane: options.lane, sourceCalls: options.sourceCalls };
 }

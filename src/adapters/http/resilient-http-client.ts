@@ -104,9 +104,11 @@ export class ResilientHttpClient {
    * waits on a half-open probe that is itself waiting for the token), then the attempts.
    * Each attempt waits for a connection slot (our queue: not the source's time, not its
    * failure), then passes the breaker and is sent; the call's budget starts with the first
-   * attempt sent. Resolves with any 2xx-3xx answer; throws a {@link SourceError} otherwise.
+   * attempt sent. Resolves with any 2xx-3xx answer; throws a {@link SourceError} otherwise
+   * (CALL_LIMIT, unsent, when the request's `sourceCalls` allowance is spent).
    */
   async send<T = unknown>(request: HttpRequest): Promise<HttpResponse<T>> {
+    request.sourceCalls?.take(this.system); // refused before anything is sent, queued or counted against the source
     const prepared: HttpRequest = { ...request, headers: { ...request.headers } };
     await this.willSendRequest(prepared);
     const url = this.resolveUrl(prepared);

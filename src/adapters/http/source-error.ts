@@ -15,7 +15,8 @@ export type SourceErrorKind =
   | 'BAD_REQUEST'
   | 'NOT_FOUND'
   | 'CONFLICT'
-  | 'RATE_LIMITED';
+  | 'RATE_LIMITED'
+  | 'CALL_LIMIT';
 
 /** Options of a {@link SourceError}. */
 export interface SourceErrorOptions {
@@ -33,6 +34,8 @@ export interface SourceErrorOptions {
    * (not retried, not counted by the breaker, not a degradation). @default false
    */
   cancelled?: boolean;
+  /** A few words of our own for the parenthesis after the reason (`at most 100 source calls per request`); never personal data. */
+  note?: string;
 }
 
 const messages: Record<SourceErrorKind, string> = {
@@ -44,6 +47,7 @@ const messages: Record<SourceErrorKind, string> = {
   NOT_FOUND: 'has no such record',
   CONFLICT: 'refused a write that conflicts with its current data',
   RATE_LIMITED: 'is rate-limiting the gateway',
+  CALL_LIMIT: 'was not called: this request has made as many source calls as one request may',
 };
 
 /** The kinds that say the source is in trouble rather than answering on purpose. */
@@ -66,7 +70,7 @@ export class SourceError extends GatewayError {
   readonly cancelled: boolean;
 
   constructor(system: string, kind: SourceErrorKind, options: SourceErrorOptions = {}) {
-    const detail = [options.status && `HTTP ${options.status}`, options.vendorCode].filter(Boolean).join(' ');
+    const detail = [options.status && `HTTP ${options.status}`, options.vendorCode, options.note].filter(Boolean).join(' ');
     super(ErrorCode.SOURCE_UNAVAILABLE, `The ${system} system ${messages[kind]}${detail ? ` (${detail})` : ''}.`, {
       cause: options.cause,
       extensions: { system, reason: kind },

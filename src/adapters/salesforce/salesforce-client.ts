@@ -1,4 +1,4 @@
-import type { HttpRequest, HttpResponse } from '../http/http-request';
+import type { CallSettings, HttpRequest, HttpResponse } from '../http/http-request';
 import { ResilientHttpClient, type ResilientHttpClientOptions } from '../http/resilient-http-client';
 import { parseRetryAfter } from '../http/retry-after';
 import { SourceError, kindFromStatus, type SourceErrorKind } from '../http/source-error';
@@ -105,7 +105,7 @@ export class SalesforceClient extends ResilientHttpClient {
    * https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_composite_composite_post.htm
    * https://help.salesforce.com/s/articleView?id=000386264&type=1 (URI and header limit)
    */
-  async compositeQueries<R>(soqls: readonly string[], settings: Pick<HttpRequest, 'signal' | 'budgetMs' | 'lane'> = {}): Promise<SoqlAnswer<R>[]> {
+  async compositeQueries<R>(soqls: readonly string[], settings: CallSettings = {}): Promise<SoqlAnswer<R>[]> {
     if (soqls.length === 0) return [];
     if (soqls.length > MAX_COMPOSITE_QUERIES) throw new RangeError(`a Composite call carries at most ${MAX_COMPOSITE_QUERIES} queries, got ${soqls.length}`);
     const request: HttpRequest = {
