@@ -174,7 +174,7 @@ describe('limits before execution, over HTTP, against the simulators', () => {
   const post = async (body: unknown) => {
     const response = await fetch(`${gateway.baseUrl}/graphql`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' },
+      headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json', authorization: `Bearer ${await gateway.keyFor('support-agent')}` },
       body: JSON.stringify(body),
     });
     return { status: response.status, body: (await response.json()) as JsonBody };

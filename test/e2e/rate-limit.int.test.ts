@@ -5,16 +5,17 @@ import type { JsonBody } from '../harness/simulators';
 /**
  * The per-principal rate limit over real HTTP: once the bucket is spent the answer is
  * 429 RATE_LIMITED with Retry-After, as GraphQL over HTTP JSON; after Retry-After
- * seconds requests are accepted again. (No principal yet: the bucket is the client
- * address's, here 127.0.0.1.)
+ * seconds requests are accepted again. Each principal has its own bucket: another
+ * caller from the same address is not held back.
  */
 describe('the rate limit', () => {
   let store: Awaited<ReturnType<typeof openTestStore>>;
   let gateway: RunningGateway;
-  const post = async () => {
+  let colleague: string;
+  const post = async (key?: string) => {
     const response = await fetch(`${gateway.baseUrl}/graphql`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' },
+      headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json', authorization: `Bearer ${key ?? (await gateway.keyFor('support-agent'))}` },
       body: JSON.stringify({ query: '{ __typename }' }),
     });
     return { status: response.status, retryAfter: response.headers.get('retry-after'), type: response.headers.get('content-type'), body: (await response.json()) as JsonBody };
@@ -23,6 +24,8 @@ describe('the rate limit', () => {
   beforeAll(async () => {
     store = await openTestStore();
     gateway = await startTestGateway(store, {}, { limits: { defaults: { ratePerSecond: 2, burst: 1 } } });
+    await gateway.keyFor('support-agent'); // made before the burst
+    colleague = (await gateway.access.apiKeys.create({ name: 'another agent', role: 'support-agent', createdBy: 'test' })).key;
   });
   afterAll(async () => {
     await gateway?.stop();
@@ -50,6 +53,9 @@ describe('the rate limit', () => {
       expect(Number(answer.retryAfter)).toBeGreaterThanOrEqual(1);
       expect(Number(answer.retryAfter)).toBeLessThanOrEqual(1); // the steady rate refills within the second
     }
+
+    // Another principal with the same role, from the same address, has a bucket of its own.
+    expect((await post(colleague)).status).toBe(200);
 
     await new Promise((resolve) => setTimeout(resolve, Number(refused[0]!.retryAfter) * 1000));
     const again = await post();

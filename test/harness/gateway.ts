@@ -21,6 +21,8 @@ export interface RunningGateway {
   access: Access;
   /** An admin's API key, which {@link graphql} sends. */
   adminKey: string;
+  /** An API key of `role` (made once per role). */
+  keyFor(role: Role): Promise<string>;
   /** `fetch` of a path on the gateway (or a full URL), as an admin unless the init sets its own Authorization. */
   fetch(pathOrUrl: string, init?: RequestInit): Promise<Response>;
   /** POSTs a GraphQL request as an admin and returns the parsed body. */
@@ -91,6 +93,7 @@ export async function startTestGateway(
     baseUrl,
     access,
     adminKey,
+    keyFor: keyOf,
     fetch: (pathOrUrl, init = {}) => {
       const headers = new Headers(init.headers);
       if (!headers.has('authorization')) headers.set('authorization', `Bearer ${adminKey}`);
