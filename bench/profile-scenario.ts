@@ -111,6 +111,7 @@ export async function runProfileScenario(options: ProfileScenarioOptions): Promi
         profiles: services.profiles,
         identity: services.identity,
         customerSearch: services.customerSearch,
+        accessRecords: access.accessRecords,
       },
       store,
       logger: createLogger({ level: 'silent' }),

@@ -7,6 +7,8 @@ import type { ProfileRequestLoaders } from '../src/profile/profile-service';
 export interface GatewayContext {
   /** Who sent the request (authenticated before the body was read). */
   principal: Principal;
+  /** Why the caller reads personal data (`x-purpose` or `@purpose`), set once the operation is known. */
+  purpose?: string | null;
   /** The request id, also in the `x-request-id` response header and every log line. */
   requestId: string;
   logger: Logger;

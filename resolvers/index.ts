@@ -6,10 +6,12 @@ import { consentResolvers } from './consent';
 import { customerResolvers } from './customer';
 import { identityResolvers } from './identity';
 import { driftResolvers } from './drift';
+import { accessResolvers } from './access';
 
 /** Every domain's resolvers, in the order of the schema files. */
 export const resolvers: IResolvers<unknown, GatewayContext>[] = [
   scalarResolvers,
+  accessResolvers,
   systemsResolvers,
   consentResolvers,
   customerResolvers,

@@ -20,7 +20,8 @@ export interface ComposeServicesOptions {
 
 /** Every service, plus the parts the process runs beside requests (backfill, sweeper). */
 export interface ComposedServices {
-  services: Services;
+  /** Every service but the access records, which come with the process's access parts (src/access/create-access.ts). */
+  services: Omit<Services, 'accessRecords'>;
   customers: CustomerServices;
   consent: ConsentService;
 }

@@ -73,9 +73,9 @@ async function main(): Promise<void> {
     identity: settings.identity,
     profile: settings.profile,
   });
-  const access = createAccess(store, oidcSettings(config));
+  const access = createAccess(store, { oidc: oidcSettings(config), logger });
   const gateway = await createGateway({
-    services,
+    services: { ...services, accessRecords: access.accessRecords },
     authenticator: access.authenticator,
     store,
     logger,

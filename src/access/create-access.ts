@@ -1,4 +1,6 @@
+import type { Logger } from '../observability/logger';
 import type { MongoStore } from '../store/mongo-store';
+import { AccessRecords } from './access-records';
 import { ApiKeyStore } from './api-keys';
 import { Authenticator } from './authenticator';
 import { OidcVerifier, type OidcSettings } from './oidc-verifier';
@@ -9,11 +11,18 @@ export interface Access {
   apiKeys: ApiKeyStore;
   preferenceLinks: PreferenceLinks;
   authenticator: Authenticator;
+  /** The record of personal-data reads. */
+  accessRecords: AccessRecords;
 }
 
-/** Builds API keys, preference links and the authenticator; people's tokens are accepted only with `oidc`. */
-export function createAccess(store: MongoStore, oidc?: OidcSettings): Access {
+/** Builds API keys, preference links, the authenticator and access records; people's tokens are accepted only with `oidc`. */
+export function createAccess(store: MongoStore, { oidc, logger }: { oidc?: OidcSettings; logger?: Logger } = {}): Access {
   const apiKeys = new ApiKeyStore(store);
   const preferenceLinks = new PreferenceLinks(store);
-  return { apiKeys, preferenceLinks, authenticator: new Authenticator({ apiKeys, preferenceLinks, oidc: oidc && new OidcVerifier(oidc) }) };
+  return {
+    apiKeys,
+    preferenceLinks,
+    authenticator: new Authenticator({ apiKeys, preferenceLinks, oidc: oidc && new OidcVerifier(oidc) }),
+    accessRecords: new AccessRecords(store, logger),
+  };
 }

@@ -21,6 +21,10 @@ import { authenticateRequests } from './authenticate-requests';
 import type { Authenticator } from '../access/authenticator';
 import { requestLimits, type RequestLimitsOptions } from './limits/request-limits';
 import type { Principal } from '../access/principal';
+import type { Role } from '../access/roles';
+import { personalFields } from '../access/personal-fields';
+import { purposePlugin } from './plugins/purpose-plugin';
+import { accessRecordPlugin } from './plugins/access-record-plugin';
 
 /** Options of {@link createGateway}. */
 export interface GatewayOptions {
@@ -41,6 +45,8 @@ export interface GatewayOptions {
   settleTimeoutMs?: number;
   /** Largest JSON body accepted on /graphql. @default '1mb' */
   bodyLimit?: string;
+  /** Roles that must say why they read personal data (`x-purpose` or `@purpose`). @default compliance-officer, data-steward */
+  purposeRequiredFor?: readonly Role[];
   /** Limits before execution, the rate limit and the cap on source calls (src/server/limits). @default built-in defaults */
   limits?: RequestLimitsOptions;
 }
@@ -77,7 +83,7 @@ async function settled(pending: ReadonlyMap<Promise<unknown>, unknown>, timeoutM
 
 /** Builds the gateway's HTTP app. Apollo is started here; call `listen` to serve. */
 export async function createGateway(options: GatewayOptions): Promise<Gateway> {
-  const { services, authenticator, store, logger, metrics, isDevelopment = false, shutdownTimeoutMs = 10_000, settleTimeoutMs = 5000, bodyLimit = '1mb' } =
+  const { services, authenticator, store, logger, metrics, isDevelopment = false, purposeRequiredFor = ['compliance-officer', 'data-steward'], shutdownTimeoutMs = 10_000, settleTimeoutMs = 5000, bodyLimit = '1mb' } =
     options;
   const app = express();
   const httpServer = http.createServer(app);
@@ -85,15 +91,19 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   let cutOff = false; // set once shutdown has cut the connections of requests that were still running
   const executing = new Map<Promise<unknown>, Response>(); // GraphQL executions not settled yet
   const limits = requestLimits(options.limits);
+  const schema = loadSchema();
+  const personal = personalFields(schema);
 
   const apollo = new ApolloServer<GatewayContext>({
-    schema: loadSchema(),
+    schema,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: shutdownTimeoutMs }),
       metricsPlugin({ metrics }),
       allowedOperationsPlugin(),
       logUnexpectedErrorsPlugin({ isCutOff: () => cutOff }),
       limits.plugin,
+      purposePlugin({ personal, requiredFor: new Set(purposeRequiredFor) }),
+      accessRecordPlugin({ records: services.accessRecords, personal }),
     ],
     introspection: true, // limits.plugin keeps it to admins where options.limits.adminOnlyIntrospection says so
     formatError: maskErrors({ isDevelopment }),
@@ -155,6 +165,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
         logger.warn({ requests: cut, settleTimeoutMs }, 'shutdown cut the connections of requests still running; waiting for them to settle');
       }
       await settled(executing, settleTimeoutMs);
+      await services.accessRecords.drain(); // the records of the last responses, before the store may close
     },
   };
 }

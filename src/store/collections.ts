@@ -56,6 +56,8 @@ export const collectionNames = Object.freeze({
   accessApiKeys: 'access_api_keys',
   /** Store-wide access settings (the preference-link signing secret), `_id` = setting name. */
   accessSettings: 'access_settings',
+  /** One record per response that returned personal data, `_id` = `<time>|<uuid>` (time-ordered). */
+  accessRecords: 'access_records',
 } as const);
 
 /** A collection's name, as listed in {@link collectionNames}. */
@@ -78,6 +80,9 @@ export const indexDefinitions: readonly IndexDefinition[] = Object.freeze<IndexD
   { collection: collectionNames.consentEvents, key: { idempotencyKey: 1 }, options: { name: 'idempotencyKey_unique', unique: true } },
   { collection: collectionNames.consentOutbox, key: { eventId: 1, system: 1 }, options: { name: 'eventId_system_unique', unique: true } },
   { collection: collectionNames.consentDrift, key: { system: 1 }, options: { name: 'system' } },
+
+  // --- access -----------------------------------------------------------------
+  { collection: collectionNames.accessRecords, key: { customerIds: 1 }, options: { name: 'customerIds' } },
 
   // --- identity ---------------------------------------------------------------
   // Cluster membership and candidate lists are read by these fields; on FerretDB v1 they

@@ -47,12 +47,13 @@ export interface GraphQLErrorBody {
  */
 export async function startTestGateway(
   store: MongoStore,
-  services: Partial<Services> = {},
+  services: Partial<Omit<Services, 'accessRecords'>> = {},
   options: Partial<Omit<GatewayOptions, 'services' | 'store' | 'metrics' | 'authenticator'>> & { oidc?: OidcSettings } = {},
 ): Promise<RunningGateway> {
   const { oidc, ...gatewayOptions } = options;
   const metrics = new GatewayMetrics();
-  const access = createAccess(store, oidc);
+  const logger = createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+  const access = createAccess(store, { oidc, logger });
   const keys = new Map<Role, Promise<string>>();
   const keyOf = (role: Role) => {
     if (!keys.has(role)) keys.set(role, access.apiKeys.create({ name: `test ${role}`, role, createdBy: 'test harness' }).then(({ key }) => key));
@@ -68,10 +69,11 @@ export async function startTestGateway(
       identity: customers.identity,
       customerSearch: customers.customerSearch,
       consent: new ConsentService({ store, directory: acceptAnyCustomer, connectedSystems: () => [] }),
+      accessRecords: access.accessRecords,
       ...services,
     },
     store,
-    logger: createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
+    logger,
     metrics,
     shutdownTimeoutMs: 2000,
     ...gatewayOptions,

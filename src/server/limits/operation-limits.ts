@@ -58,12 +58,14 @@ export type RoleLimits = Partial<Record<Role, Partial<OperationLimits>>>;
 /**
  * The built-in role limits: internal apps read `customers(ids)` batches of up to 1,000
  * (some 700 Mailchimp calls); offer engines ask eligibility of up to 10,000 customers at
- * a time, often; a customer (the preference centre) needs little of anything.
+ * a time, often; an admin may do what any of them does (depth and aliases stay the
+ * defaults); a customer (the preference centre) needs little of anything.
  */
 export const defaultRoleLimits: Readonly<RoleLimits> = Object.freeze({
   'internal-app': { cost: 50_000, sourceCalls: 2000, ratePerSecond: 100, burst: 200 },
   'offer-engine': { listSize: 10_000, cost: 50_000, ratePerSecond: 200, burst: 400 },
   customer: { cost: 1000, sourceCalls: 20, ratePerSecond: 5, burst: 10 },
+  admin: { listSize: 10_000, cost: 50_000, sourceCalls: 2000, ratePerSecond: 200, burst: 400 },
 });
 
 /** The limits in force: defaults, and per role over them. */

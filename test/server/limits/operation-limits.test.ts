@@ -34,7 +34,7 @@ describe('limits configuration', () => {
     const config = loadLimitsConfig({ LIMITS: '{"depth":8,"cost":8000}', LIMITS_BY_ROLE: '{"internal-app":{"sourceCalls":3000},"admin":{"aliases":40}}' });
     expect(config.defaults).toEqual({ ...defaultOperationLimits, depth: 8, cost: 8000 });
     expect(config.byRole['internal-app']).toEqual({ ...defaultRoleLimits['internal-app'], sourceCalls: 3000 });
-    expect(config.byRole.admin).toEqual({ aliases: 40 });
+    expect(config.byRole.admin).toEqual({ ...defaultRoleLimits.admin, aliases: 40 });
     expect(config.byRole['offer-engine']).toEqual(defaultRoleLimits['offer-engine']);
   });
 
