@@ -3,8 +3,9 @@ import type { Collection } from 'mongodb';
 import type { MongoStore } from '../src/store/mongo-store';
 import { collectionNames } from '../src/store/collections';
 import { ConsentService } from '../src/consent/consent-service';
-import { consentKey, eventIdOf, type ConsentEventDoc, type ConsentStateDoc } from '../src/consent/consent-model';
+import { consentKey, eventIdOf, type ConsentEventDoc } from '../src/consent/consent-model';
 import { emptyConsentState, foldConsentEvents } from '../src/consent/fold-consent-events';
+import { toStoredState, type StoredStateDoc } from '../src/consent/stored-state';
 import type { ConsentChangeInput } from '../src/consent/consent-inputs';
 import { findWhereIn } from '../src/store/batched-reads';
 import { fmt, throughput, timeInTurns, timeRuns, type Timing } from './measure';
@@ -23,7 +24,7 @@ export interface ConsentScenarioOptions {
   parts?: readonly ConsentBenchPart[];
 }
 
-const seedVersion = 'consent-seed-v1';
+const seedVersion = 'consent-seed-v3'; // v3: 3 events a customer, states in their stored form (src/consent/stored-state.ts)
 const channels = ['EMAIL', 'SMS', 'PUSH'] as const;
 
 /** The bench's deterministic customer ids. */
@@ -39,7 +40,7 @@ function seeded(seed: number): () => number {
 }
 
 /**
- * Seeds `customers` customers with 2 consent events each (log and folded state, as the
+ * Seeds `customers` customers with 3 consent events each (log and folded state, as the
  * service would write them), with insertMany in batches of 2,000; skipped when a
  * previous run finished seeding the same database.
  */
@@ -52,17 +53,17 @@ async function seed(store: MongoStore, customers: number, print: (line: string) 
   await store.db.dropDatabase();
   await store.ensureIndexes();
   const events = store.collection<ConsentEventDoc>(collectionNames.consentEvents);
-  const states = store.collection<ConsentStateDoc>(collectionNames.consentState);
+  const states = store.collection<StoredStateDoc>(collectionNames.consentState);
   const random = seeded(1);
   const started = Date.now();
-  const batch = 2000;
-  for (let from = 0; from < customers; from += batch / 2) {
+  const batch = 3000;
+  for (let from = 0; from < customers; from += batch / 3) {
     const eventBatch: ConsentEventDoc[] = [];
-    const stateBatch: ConsentStateDoc[] = [];
-    for (let i = from; i < Math.min(customers, from + batch / 2); i++) {
+    const stateBatch: StoredStateDoc[] = [];
+    for (let i = from; i < Math.min(customers, from + batch / 3); i++) {
       const id = customerId(i);
       const log: ConsentEventDoc[] = [];
-      for (let seq = 1; seq <= 2; seq++) {
+      for (let seq = 1; seq <= 3; seq++) {
         const channel = channels[Math.floor(random() * channels.length)]!;
         const capturedAt = new Date(Date.UTC(2025, 0, 1) + Math.floor(random() * 300 * 86400_000));
         const status = random() < 0.7 ? 'GRANTED' : 'DENIED';
@@ -86,14 +87,14 @@ async function seed(store: MongoStore, customers: number, print: (line: string) 
         });
       }
       eventBatch.push(...log);
-      stateBatch.push(foldConsentEvents(emptyConsentState(id), log));
+      stateBatch.push(toStoredState(foldConsentEvents(emptyConsentState(id), log)));
     }
     await events.insertMany(eventBatch, { ordered: false });
     await states.insertMany(stateBatch, { ordered: false });
-    if ((from / (batch / 2)) % 10 === 0) print(`seed: ${from + stateBatch.length} / ${customers} customers (${((Date.now() - started) / 1000).toFixed(0)} s)`);
+    if ((from / (batch / 3)) % 10 === 0) print(`seed: ${from + stateBatch.length} / ${customers} customers (${((Date.now() - started) / 1000).toFixed(0)} s)`);
   }
   await meta.insertOne({ _id: seedVersion, customers });
-  print(`seed: ${customers} customers (${customers * 2} events) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  print(`seed: ${customers} customers (${customers * 3} events) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 
 /**
@@ -110,7 +111,7 @@ export async function runConsentScenario({
   await store.ensureIndexes();
   await seed(store, customers, print);
   const consent = new ConsentService({ store, connectedSystems: () => ['crm', 'esp', 'ciam'] });
-  const states = store.collection<ConsentStateDoc>(collectionNames.consentState);
+  const states = store.collection<StoredStateDoc>(collectionNames.consentState);
   const random = seeded(2);
   const pickIds = (count: number) => Array.from({ length: count }, () => customerId(Math.floor(random() * customers)));
   const kind = await store.serverKind();
@@ -127,12 +128,12 @@ export async function runConsentScenario({
  * unpatched FerretDB (MONGODB_URI) for the figures without it.
  */
 async function primitivesPart(store: MongoStore, customers: number, print: (line: string) => void): Promise<void> {
-  const states = store.collection<ConsentStateDoc>(collectionNames.consentState);
+  const states = store.collection<StoredStateDoc>(collectionNames.consentState);
   const events = store.collection<ConsentEventDoc>(collectionNames.consentEvents);
   const random = seeded(3);
   const anyone = () => customerId(Math.floor(random() * customers));
   const runs = Number(process.env.BENCH_PRIMITIVE_RUNS ?? 20);
-  print(`\n-- store primitives on ${customers} customers, ${customers * 2}+ events (ms)`);
+  print(`\n-- store primitives on ${customers} customers, ${customers * 3}+ events (ms)`);
   print('   what                                               runs       p50       p99');
   const line = (what: string, timing: { runs: number; p50: number; p99: number }) =>
     print(`   ${what.padEnd(48)} ${String(timing.runs).padStart(6)} ${fmt(timing.p50, 2)} ${fmt(timing.p99, 2)}`);
@@ -148,7 +149,7 @@ async function primitivesPart(store: MongoStore, customers: number, print: (line
 
 async function eligibilityPart(
   consent: ConsentService,
-  states: Collection<ConsentStateDoc>,
+  states: Collection<StoredStateDoc>,
   pickIds: (count: number) => string[],
   print: (line: string) => void,
 ): Promise<void> {

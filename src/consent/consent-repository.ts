@@ -1,6 +1,7 @@
 import type { Collection } from 'mongodb';
 import type { MongoStore } from '../store/mongo-store';
 import { findWhereIn } from '../store/batched-reads';
+import { consentsOf, fromStoredState, toStoredState, type StoredStateDoc } from './stored-state';
 import { collectionNames } from '../store/collections';
 import { isDuplicateKeyError } from '../store/duplicate-key';
 import {
@@ -39,20 +40,21 @@ async function ignoringDuplicates(write: Promise<unknown>): Promise<void> {
  */
 export class ConsentRepository {
   readonly events: Collection<ConsentEventDoc>;
-  readonly states: Collection<ConsentStateDoc>;
+  readonly states: Collection<StoredStateDoc>;
   readonly outbox: Collection<ConsentOutboxDoc>;
   readonly pendingWrites: Collection<PendingWriteDoc>;
 
   constructor(private readonly store: MongoStore) {
     this.events = store.collection<ConsentEventDoc>(collectionNames.consentEvents);
-    this.states = store.collection<ConsentStateDoc>(collectionNames.consentState);
+    this.states = store.collection<StoredStateDoc>(collectionNames.consentState);
     this.outbox = store.collection<ConsentOutboxDoc>(collectionNames.consentOutbox);
     this.pendingWrites = store.collection<PendingWriteDoc>(collectionNames.consentPendingWrites);
   }
 
   /** The state document of one customer, or null. */
-  readState(customerId: string): Promise<ConsentStateDoc | null> {
-    return this.states.findOne({ _id: customerId });
+  async readState(customerId: string): Promise<ConsentStateDoc | null> {
+    const stored = await this.states.findOne({ _id: customerId });
+    return stored && fromStoredState(stored);
   }
 
   /**
@@ -60,7 +62,8 @@ export class ConsentRepository {
    * most 1,000 ids (see findWhereIn), each one round trip.
    */
   async readStates(customerIds: readonly string[]): Promise<Pick<ConsentStateDoc, '_id' | 'consents'>[]> {
-    return findWhereIn(this.states, '_id', customerIds, { projection: { _id: 1, consents: 1 } });
+    const stored = await findWhereIn(this.states, '_id', customerIds, { projection: { _id: 1, consents: 1 } });
+    return stored.map((state) => ({ _id: state._id, consents: consentsOf(state) }));
   }
 
   /** The events after `afterSeq` in `customerId`'s log, in order (stopping at a gap, which cannot exist). */
@@ -113,7 +116,7 @@ export class ConsentRepository {
    * see ConsentLogWriter for why that is safe.
    */
   async writeState(state: ConsentStateDoc): Promise<void> {
-    await ignoringDuplicates(this.states.replaceOne({ _id: state._id, seq: { $lt: state.seq } }, state, { upsert: true }));
+    await ignoringDuplicates(this.states.replaceOne({ _id: state._id, seq: { $lt: state.seq } }, toStoredState(state), { upsert: true }));
   }
 
   /** Makes sure each event has its outbox row for each of its target systems (one insert); rows already there are left alone. */
@@ -136,7 +139,7 @@ export class ConsentRepository {
   async registerStates(customerIds: readonly string[]): Promise<void> {
     const ids = [...new Set(customerIds)];
     for (let start = 0; start < ids.length; start += 1000) {
-      const batch = ids.slice(start, start + 1000).map(emptyConsentState);
+      const batch = ids.slice(start, start + 1000).map((id) => toStoredState(emptyConsentState(id)));
       await ignoringDuplicates(this.states.insertMany(batch, { ordered: false }));
     }
   }
