@@ -110,6 +110,7 @@ export async function runProfileScenario(options: ProfileScenarioOptions): Promi
         profiles: services.profiles,
         identity: services.identity,
         customerSearch: services.customerSearch,
+        directory: services.directory,
       },
       store,
       logger: createLogger({ level: 'silent' }),

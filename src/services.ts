@@ -3,6 +3,7 @@ import type { ConsentService } from './consent/consent-service';
 import type { IdentityService } from './identity/identity-service';
 import type { CustomerSearch } from './identity/customer-search';
 import type { ProfileService } from './profile/profile-service';
+import type { CustomerDirectory } from './identity/customer-directory';
 
 /**
  * The services resolvers call. Built once per process by the composition root
@@ -18,4 +19,6 @@ export interface Services {
   identity: IdentityService;
   /** Search over the identity graph (email, phone, name prefix). */
   customerSearch: CustomerSearch;
+  /** Which customer ids exist and which survive a merge (the access policy checks a customer's own id with it). */
+  directory: CustomerDirectory;
 }

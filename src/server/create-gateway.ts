@@ -82,8 +82,9 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   let cutOff = false; // set once shutdown has cut the connections of requests that were still running
   const executing = new Map<Promise<unknown>, Response>(); // GraphQL executions not settled yet
 
+  const { schema, access } = loadSchema();
   const apollo = new ApolloServer<GatewayContext>({
-    schema: loadSchema(),
+    schema,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: shutdownTimeoutMs }),
       metricsPlugin({ metrics }),
@@ -98,13 +99,17 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   await apollo.start();
 
   const graphql = expressMiddleware(apollo, {
-    context: async ({ res }) => ({
-      principal: res.locals.principal as Principal,
-      requestId: res.locals.requestId as string,
-      logger: res.locals.logger as Logger,
-      services,
-      loaders: services.profiles.createLoaders(),
-    }),
+    context: async ({ res }) => {
+      const principal = res.locals.principal as Principal;
+      return {
+        principal,
+        requestId: res.locals.requestId as string,
+        logger: res.locals.logger as Logger,
+        services,
+        // Sources none of whose fields the caller may read are never called.
+        loaders: services.profiles.createLoaders({ readable: (field) => access.allows(principal.roles, `Customer.${field}`) }),
+      };
+    },
   });
   // Each GraphQL execution is tracked until it settles, so that shutdown can wait for it.
   const trackedGraphql: RequestHandler = (req, res, next) => {

@@ -2,7 +2,7 @@ import { createGateway, type Gateway } from '../../src/server/create-gateway';
 import { createAccess, type Access } from '../../src/access/create-access';
 import type { OidcSettings } from '../../src/access/oidc-verifier';
 import type { Role } from '../../src/access/roles';
-import { createLogger } from '../../src/observability/logger';
+import { createLogger, type Logger } from '../../src/observability/logger';
 import { GatewayMetrics } from '../../src/observability/metrics';
 import { SystemsService } from '../../src/systems/systems-service';
 import { ConsentService } from '../../src/consent/consent-service';
@@ -27,6 +27,8 @@ export interface RunningGateway {
   graphql<T = unknown>(query: string, variables?: Record<string, unknown>): Promise<{ data?: T; errors?: GraphQLErrorBody[] }>;
   /** POSTs a GraphQL request with `Authorization: Bearer <credential>` (an API key of that role is made once when a role is given). */
   graphqlAs<T = unknown>(who: Role | { credential: string }, query: string, variables?: Record<string, unknown>): Promise<{ data?: T; errors?: GraphQLErrorBody[] }>;
+  /** The principal id (`key:<keyId>`) of the API key {@link graphqlAs} sends for `role`: what the gateway records as the actor. */
+  principalIdOf(role: Role): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -40,9 +42,14 @@ export interface GraphQLErrorBody {
 /**
  * Starts a gateway over the given store with the given services (defaults: no systems).
  * Requests authenticate as every client does: the harness creates API keys in the store
- * (an admin's for {@link RunningGateway.graphql}); `oidc` makes it accept people's tokens.
+ * (an admin's for {@link RunningGateway.graphql}); `oidc` makes it accept people's tokens; `logger` replaces the silent one.
  */
-export async function startTestGateway(store: MongoStore, services: Partial<Services> = {}, oidc?: OidcSettings): Promise<RunningGateway> {
+export async function startTestGateway(
+  store: MongoStore,
+  services: Partial<Services> = {},
+  oidc?: OidcSettings,
+  { logger }: { logger?: Logger } = {},
+): Promise<RunningGateway> {
   const metrics = new GatewayMetrics();
   const access = createAccess(store, oidc);
   const keys = new Map<Role, Promise<string>>();
@@ -59,11 +66,12 @@ export async function startTestGateway(store: MongoStore, services: Partial<Serv
       profiles: customers.profiles,
       identity: customers.identity,
       customerSearch: customers.customerSearch,
+      directory: customers.directory,
       consent: new ConsentService({ store, directory: acceptAnyCustomer, connectedSystems: () => [] }),
       ...services,
     },
     store,
-    logger: createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
+    logger: logger ?? createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
     metrics,
     shutdownTimeoutMs: 2000,
   });
@@ -91,6 +99,7 @@ export async function startTestGateway(store: MongoStore, services: Partial<Serv
     },
     graphql: (query, variables) => post(adminKey, query, variables),
     graphqlAs: async (who, query, variables) => post(typeof who === 'string' ? await keyOf(who) : who.credential, query, variables),
+    principalIdOf: async (role) => `key:${/^cpgk_([a-z0-9]+)_/.exec(await keyOf(role))![1]}`,
     stop: () => gateway.stop(),
   };
 }
