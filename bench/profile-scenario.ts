@@ -112,6 +112,7 @@ export async function runProfileScenario(options: ProfileScenarioOptions): Promi
         identity: services.identity,
         customerSearch: services.customerSearch,
         accessRecords: access.accessRecords,
+        directory: services.directory,
       },
       store,
       logger: createLogger({ level: 'silent' }),

@@ -1,6 +1,7 @@
 import type { GatewayContext } from './context';
 import type { ConsentChangeInput, ChangeEvidenceInput, PreferenceChangeInput } from '../src/consent/consent-inputs';
 import type { ConsentHistoryFilter } from '../src/consent/consent-service';
+import { changeAuthorOf } from '../src/access/change-author';
 
 /** Consent and preferences: reads, changes, double opt-in, eligibility (src/consent). */
 export const consentResolvers = {
@@ -20,12 +21,12 @@ export const consentResolvers = {
     consentVocabulary: (_parent: unknown, _args: unknown, { services }: GatewayContext) => services.consent.vocabularyNames(),
   },
   Mutation: {
-    recordConsent: (_parent: unknown, args: { changes: ConsentChangeInput[] }, { services }: GatewayContext) =>
-      services.consent.recordConsent(args.changes),
-    updatePreferences: (_parent: unknown, args: { changes: PreferenceChangeInput[] }, { services }: GatewayContext) =>
-      services.consent.updatePreferences(args.changes),
-    confirmDoubleOptIn: (_parent: unknown, args: { token: string; evidence?: ChangeEvidenceInput | null }, { services }: GatewayContext) =>
-      services.consent.confirmDoubleOptIn(args.token, args.evidence ?? null),
+    recordConsent: (_parent: unknown, args: { changes: ConsentChangeInput[] }, { services, principal }: GatewayContext) =>
+      services.consent.recordConsent(args.changes, changeAuthorOf(principal)),
+    updatePreferences: (_parent: unknown, args: { changes: PreferenceChangeInput[] }, { services, principal }: GatewayContext) =>
+      services.consent.updatePreferences(args.changes, changeAuthorOf(principal)),
+    confirmDoubleOptIn: (_parent: unknown, args: { token: string; evidence?: ChangeEvidenceInput | null }, { services, principal }: GatewayContext) =>
+      services.consent.confirmDoubleOptIn(args.token, args.evidence ?? null, changeAuthorOf(principal)),
   },
   Customer: {
     consents: (parent: { id: string }, _args: unknown, { services }: GatewayContext) => services.consent.currentConsents(parent.id),

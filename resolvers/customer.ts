@@ -30,10 +30,8 @@ const view =
 /** `customer`, `customers`, `searchCustomers` and the merged `Customer` fields. */
 export const customerResolvers = {
   Query: {
-    customer: (_parent: unknown, { by }: { by: CustomerLookup }, context: GatewayContext) =>
-      context.services.profiles.customer(by, context.loaders),
-    customers: (_parent: unknown, { ids }: { ids: string[] }, context: GatewayContext) =>
-      context.services.profiles.customers(ids, context.loaders),
+    customer: (_parent: unknown, { by }: { by: CustomerLookup }, { services, loaders }: GatewayContext) => services.profiles.customer(by, loaders),
+    customers: (_parent: unknown, { ids }: { ids: string[] }, { services }: GatewayContext) => services.profiles.customers(ids),
     searchCustomers: (_parent: unknown, args: { query: string; first: number; after?: string | null }, { services }: GatewayContext) =>
       services.customerSearch.search(args.query, args.first, args.after),
   },

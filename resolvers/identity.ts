@@ -4,8 +4,10 @@ import type { GatewayContext } from './context';
 
 interface ManualArgs {
   reason: string;
-  actor: string;
 }
+
+/** A person's action on the graph: the reason given, and the caller as the actor. */
+const manualAction = ({ reason }: ManualArgs, { principal }: GatewayContext) => ({ reason, actor: principal.id });
 
 /** `identityCandidates`, `identityHistory`, `resolveCandidate`, `linkRecords`, `unlinkRecord`. */
 export const identityResolvers = {
@@ -16,13 +18,13 @@ export const identityResolvers = {
       services.identity.history(args.customerId, args.first),
   },
   Mutation: {
-    resolveCandidate: (_parent: unknown, args: ManualArgs & { id: string; decision: 'MERGE' | 'KEEP_SEPARATE' }, { services }: GatewayContext) =>
-      services.identity.resolveCandidate(args.id, args.decision, args),
-    linkRecords: async (_parent: unknown, args: ManualArgs & { records: SourceRef[] }, { services }: GatewayContext) => ({
-      id: await services.identity.linkRecords(args.records, args),
+    resolveCandidate: (_parent: unknown, args: ManualArgs & { id: string; decision: 'MERGE' | 'KEEP_SEPARATE' }, context: GatewayContext) =>
+      context.services.identity.resolveCandidate(args.id, args.decision, manualAction(args, context)),
+    linkRecords: async (_parent: unknown, args: ManualArgs & { records: SourceRef[] }, context: GatewayContext) => ({
+      id: await context.services.identity.linkRecords(args.records, manualAction(args, context)),
     }),
-    unlinkRecord: (_parent: unknown, args: ManualArgs & { record: SourceRef }, { services }: GatewayContext) =>
-      services.identity.unlinkRecord(args.record, args),
+    unlinkRecord: (_parent: unknown, args: ManualArgs & { record: SourceRef }, context: GatewayContext) =>
+      context.services.identity.unlinkRecord(args.record, manualAction(args, context)),
   },
   IdentityEvent: {
     id: (event: IdentityEventDoc) => event._id,

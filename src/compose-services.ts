@@ -63,6 +63,7 @@ export function composeServices({ store, adapters, identity, profile }: ComposeS
       profiles: customers.profiles,
       identity: customers.identity,
       customerSearch: customers.customerSearch,
+      directory: customers.directory,
     },
   };
 }

@@ -4,6 +4,7 @@ import type { IdentityService } from './identity/identity-service';
 import type { CustomerSearch } from './identity/customer-search';
 import type { ProfileService } from './profile/profile-service';
 import type { AccessRecords } from './access/access-records';
+import type { CustomerDirectory } from './identity/customer-directory';
 
 /**
  * The services resolvers call. Built once per process by the composition root
@@ -21,4 +22,6 @@ export interface Services {
   customerSearch: CustomerSearch;
   /** The record of personal-data reads (written by the gateway, read by `accessLog`). */
   accessRecords: AccessRecords;
+  /** Which customer ids exist and which survive a merge (the access policy checks a customer's own id with it). */
+  directory: CustomerDirectory;
 }

@@ -234,6 +234,7 @@ export class ConsentLogWriter {
       recordedAt: this.now(),
       source: change.source,
       actor: change.actor,
+      recordedBy: change.recordedBy,
       method: change.method,
       legalBasis: change.legalBasis,
       evidence: change.evidence,

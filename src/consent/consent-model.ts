@@ -52,6 +52,21 @@ export interface ChangeActor {
   id: string;
 }
 
+/** The principal that sent a change to the gateway (its id and roles, never a credential). */
+export interface ChangeRecorder {
+  /** `key:<keyId>`, `user:<subject>` or `customer:<customerId>`. */
+  id: string;
+  kind: 'API_KEY' | 'USER' | 'CUSTOMER';
+  roles: string[];
+}
+
+/** Who sent a change, and whom it is attributed to when it names no actor of its own. */
+export interface ChangeAuthor {
+  /** The actor of a change that names none: the sender itself. */
+  actor: ChangeActor;
+  recordedBy: ChangeRecorder;
+}
+
 /** The proof kept with a change. */
 export interface ChangeEvidence {
   noticeVersion: string | null;
@@ -99,6 +114,8 @@ export interface ConsentEventDoc {
   recordedAt: Date;
   source: ChangeSource;
   actor: ChangeActor;
+  /** The principal that sent the change (absent on events recorded before access control, and on imports run beside the API). */
+  recordedBy?: ChangeRecorder | null;
   method: ConsentMethod;
   legalBasis: LegalBasis | null;
   evidence: ChangeEvidence | null;

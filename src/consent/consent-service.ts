@@ -3,7 +3,7 @@ import type { CustomerDirectory } from '../identity/customer-directory';
 import { acceptAnyCustomer } from '../identity/customer-directory';
 import { BadUserInputError, ConflictError, GatewayError, NotFoundError } from '../errors/gateway-error';
 import { defaultConsentVocabulary, validateConsentVocabulary, type ConsentVocabulary, type ContactPointKind } from './consent-vocabulary';
-import type { ConsentEntry, ConsentEventDoc, ConsentStateDoc, EffectiveConsentStatus } from './consent-model';
+import type { ChangeAuthor, ConsentEntry, ConsentEventDoc, ConsentStateDoc, EffectiveConsentStatus } from './consent-model';
 import type { ChangeEvidenceInput, ConsentChangeInput, PreferenceChangeInput } from './consent-inputs';
 import { validateConsentChanges, validatePreferenceChanges, type ValidChange, type ValidationContext } from './validate-changes';
 import { ConsentRepository } from './consent-repository';
@@ -188,9 +188,13 @@ export class ConsentService {
     this.now = now;
   }
 
-  /** Records consent changes: all validated first (BAD_USER_INPUT, nothing written), then one result per change. */
-  async recordConsent(changes: readonly ConsentChangeInput[]): Promise<ChangeResult[]> {
-    const valid = validateConsentChanges(changes, this.validationContext()).map((change) => {
+  /**
+   * Records consent changes: all validated first (BAD_USER_INPUT, nothing written), then
+   * one result per change. With `author` (the API's caller), a change without an actor is
+   * attributed to it, and each event records who sent it.
+   */
+  async recordConsent(changes: readonly ConsentChangeInput[], author?: ChangeAuthor): Promise<ChangeResult[]> {
+    const valid = validateConsentChanges(changes, this.validationContext(author)).map((change) => {
       // An unconfirmed double opt-in lapses: PENDING carries its confirmation deadline.
       if (change.consent?.to !== 'PENDING' || change.consent.expiresAt) return change;
       const expiresAt = new Date(change.capturedAt.getTime() + this.doubleOptInTtlMs);
@@ -200,16 +204,17 @@ export class ConsentService {
   }
 
   /** Records preference changes, likewise. */
-  async updatePreferences(changes: readonly PreferenceChangeInput[]): Promise<ChangeResult[]> {
-    return this.writeAll(validatePreferenceChanges(changes, this.validationContext()));
+  async updatePreferences(changes: readonly PreferenceChangeInput[], author?: ChangeAuthor): Promise<ChangeResult[]> {
+    return this.writeAll(validatePreferenceChanges(changes, this.validationContext(author)));
   }
 
   /**
    * Confirms a double opt-in: the PENDING consent becomes GRANTED, once. The token's
    * single use is a unique insert keyed by the pending event; a crash after that
    * insert is finished by the next use of the same token, any other reuse is CONFLICT.
+   * The person confirms (actor CUSTOMER); `author` is recorded as who sent it.
    */
-  async confirmDoubleOptIn(token: string, evidence: ChangeEvidenceInput | null = null): Promise<ChangeResult> {
+  async confirmDoubleOptIn(token: string, evidence: ChangeEvidenceInput | null = null, author?: ChangeAuthor): Promise<ChangeResult> {
     const pendingId = await this.tokens.verify(token);
     const pending = pendingId ? await this.repository.findEvent(pendingId) : null;
     if (!pending?.consent || pending.consent.to !== 'PENDING') {
@@ -241,6 +246,7 @@ export class ConsentService {
       capturedAt: now,
       source: { system: 'gateway', recordId: pending._id },
       actor: { kind: 'CUSTOMER', id: pending.customerId },
+      recordedBy: author?.recordedBy ?? null,
       method: 'EMAIL_LINK',
       legalBasis: 'CONSENT',
       evidence: evidence
@@ -461,8 +467,8 @@ export class ConsentService {
     return normaliseContactPoint('email', value) ?? normaliseContactPoint('phone', value) ?? value.trim();
   }
 
-  private validationContext(): ValidationContext {
-    return { vocabulary: this.vocabulary, now: this.now(), clockSkewMs: this.clockSkewMs, maxBatchSize: this.maxBatchSize };
+  private validationContext(author?: ChangeAuthor): ValidationContext {
+    return { vocabulary: this.vocabulary, now: this.now(), clockSkewMs: this.clockSkewMs, maxBatchSize: this.maxBatchSize, author };
   }
 
   private async resolveForRead(customerId: string, field: string): Promise<string> {

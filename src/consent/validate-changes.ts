@@ -7,6 +7,8 @@ import {
   consentMethods,
   legalBases,
   type ChangeActor,
+  type ChangeAuthor,
+  type ChangeRecorder,
   type ChangeEvidence,
   type ChangeSource,
   type ConsentEventChange,
@@ -28,6 +30,8 @@ export interface ValidChange {
   capturedAt: Date;
   source: ChangeSource;
   actor: ChangeActor;
+  /** The principal that sent it; not part of the payload an idempotency key stands for. */
+  recordedBy: ChangeRecorder | null;
   method: ConsentMethod;
   legalBasis: LegalBasis | null;
   evidence: ChangeEvidence | null;
@@ -44,6 +48,8 @@ export interface ValidationContext {
   clockSkewMs: number;
   /** Most changes in one request. */
   maxBatchSize: number;
+  /** Who sent the request: the actor of changes that name none, and recorded beside each. Absent: every change must name its actor. */
+  author?: ChangeAuthor;
 }
 
 const statuses = new Set(['GRANTED', 'DENIED', 'PENDING', 'UNKNOWN']);
@@ -111,9 +117,10 @@ function envelope(problems: Problems, input: ChangeEnvelopeInput, path: string, 
     };
   }
 
-  let actor: ChangeActor = { kind: 'SYSTEM', id: '' };
-  if (!input.actor) problems.add(`${path}.actor`, 'is required: who made the change (CUSTOMER, AGENT or SYSTEM, and an id)');
-  else {
+  let actor: ChangeActor = context.author?.actor ?? { kind: 'SYSTEM', id: '' };
+  if (!input.actor) {
+    if (!context.author) problems.add(`${path}.actor`, 'is required: who made the change (CUSTOMER, AGENT or SYSTEM, and an id)');
+  } else {
     if (!actorKinds.has(input.actor.kind as string)) problems.add(`${path}.actor.kind`, 'must be CUSTOMER, AGENT or SYSTEM');
     actor = { kind: input.actor.kind as ChangeActor['kind'], id: text(problems, `${path}.actor.id`, input.actor.id, true) ?? '' };
   }
@@ -144,6 +151,7 @@ function envelope(problems: Problems, input: ChangeEnvelopeInput, path: string, 
     capturedAt,
     source,
     actor,
+    recordedBy: context.author?.recordedBy ?? null,
     method: input.method as ConsentMethod,
     legalBasis: input.legalBasis ?? null,
     evidence,
@@ -153,7 +161,7 @@ function envelope(problems: Problems, input: ChangeEnvelopeInput, path: string, 
 
 function finish(problems: Problems, changes: Omit<ValidChange, 'payloadHash'>[]): ValidChange[] {
   const valid = changes.map((change) => {
-    const { index: _index, idempotencyKey: _key, ...payload } = change;
+    const { index: _index, idempotencyKey: _key, recordedBy: _recordedBy, ...payload } = change;
     return { ...change, payloadHash: payloadHash(payload) };
   });
   // The same key twice in one request with different payloads can only be a caller's mistake.

@@ -20,7 +20,7 @@ export interface IdentityServiceOptions {
   phone?: NormalizePhoneOptions;
 }
 
-/** Who did a manual action and why (actor from an argument until auth arrives). */
+/** Who did a manual action (the caller's principal id) and why. */
 export interface ManualAction {
   actor: string;
   reason: string;

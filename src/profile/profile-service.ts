@@ -46,6 +46,24 @@ export interface RequestLoadersOptions {
 const profileFieldOf = (provided: string): string =>
   provided === 'givenName' || provided === 'familyName' ? 'name' : provided.split('.')[0]!;
 
+/** Which `Customer` field needs a source's value: its profile field, or `consentDrift` for its consent flags. */
+const customerFieldOf = (provided: string): string => (provided === 'consentFlags' ? 'consentDrift' : profileFieldOf(provided));
+
+/** Options of {@link ProfileService.createLoaders}. */
+export interface CreateLoadersOptions {
+  /**
+   * Whether the caller may read a `Customer` field (`emails`, `crm`, `consentDrift`, ...):
+   * a source none of whose fields the caller may read is never called, and is absent
+   * from the profile's records and `sources`. @default () => true
+   */
+  readable?: (customerField: string) => boolean;
+}
+
+/** A customer found, whose profile loads (through the request's loaders) only when a field needs it. */
+export interface CustomerRef {
+  id: string;
+}
+
 /**
  * The 360-degree profile: finds the customer in the identity graph, loads its linked
  * records through the request's per-source loaders, and merges them. A source that
@@ -59,31 +77,40 @@ export class ProfileService {
     this.options = { maxIds: 1000, ...options };
   }
 
-  /** The loaders for one request. Make one set per request; never share them between callers. */
-  createLoaders({ maxSourceCalls }: RequestLoadersOptions = {}): ProfileRequestLoaders {
+  /** The loaders for one caller's request. Make one set per request; never share them between callers. */
+  createLoaders({ readable = () => true, maxSourceCalls }: CreateLoadersOptions & RequestLoadersOptions = {}): ProfileRequestLoaders {
     const sourceCalls = maxSourceCalls === undefined ? undefined : new SourceCallAllowance(maxSourceCalls);
-    const sources = createProfileLoaders(this.options.adapters, this.options.budgets, sourceCalls);
-    const profiles = new DataLoader<string, CustomerProfile | null>((ids) => this.loadProfiles(ids, sources), { name: 'profiles' });
+    const called = this.options.adapters.filter((adapter) => adapter.providedFields.some((provided) => readable(customerFieldOf(provided))));
+    const withheld = new Set(this.options.adapters.filter((adapter) => !called.includes(adapter)).map((adapter) => adapter.name));
+    const sources = createProfileLoaders(called, this.options.budgets, sourceCalls);
+    const profiles = new DataLoader<string, CustomerProfile | null>((ids) => this.loadProfiles(ids, sources, withheld), { name: 'profiles' });
     return { sources, profiles, sourceCalls };
   }
 
-  /** The customer a lookup names (following merges), or null when nobody matches. */
-  async customer(by: CustomerLookup, loaders: ProfileRequestLoaders): Promise<CustomerProfile | null> {
+  /**
+   * The customer a lookup names (following merges), or null when nobody matches. The
+   * profile is not loaded here: its fields load it, so a question only about consents
+   * calls no source. Source lookups spend the request's allowance of source calls.
+   */
+  async customer(by: CustomerLookup, loaders: ProfileRequestLoaders): Promise<CustomerRef | null> {
     const id = await this.options.resolver.findCustomer(by, this.options.adapters, { sourceCalls: loaders.sourceCalls });
-    return id ? loaders.profiles.load(id) : null;
+    return id ? { id } : null;
   }
 
-  /** The customers for `ids`, in order, null for an unknown id; merged ids answer with their survivor. */
-  async customers(ids: readonly string[], loaders: ProfileRequestLoaders): Promise<(CustomerProfile | null)[]> {
+  /** The customers for `ids`, in order, null for an unknown id; merged ids answer with their survivor (profiles load as for {@link customer}). */
+  async customers(ids: readonly string[]): Promise<(CustomerRef | null)[]> {
     if (ids.length > this.options.maxIds) throw new BadUserInputError(`\`ids\` holds ${ids.length} ids; ask for at most ${this.options.maxIds} at once.`);
     const { graph } = this.options;
     const roots = await graph.rootsOf(ids);
     const existing = await readByIds(graph.customers, [...new Set(roots.values())], { projection: { _id: 1 } });
-    return Promise.all(ids.map((id) => (existing.has(roots.get(id)!) ? loaders.profiles.load(roots.get(id)!) : null)));
+    return ids.map((id) => (existing.has(roots.get(id)!) ? { id: roots.get(id)! } : null));
   }
 
-  /** The profile loader's batch: one links query for every customer, then one load per record through the source loaders. */
-  private async loadProfiles(ids: readonly string[], sources: ProfileLoaders): Promise<(CustomerProfile | null)[]> {
+  /**
+   * The profile loader's batch: one links query for every customer, then one load per
+   * record through the source loaders; records of `withheld` systems are not fetched.
+   */
+  private async loadProfiles(ids: readonly string[], sources: ProfileLoaders, withheld: ReadonlySet<string>): Promise<(CustomerProfile | null)[]> {
     const links = await this.options.graph.linksOfCustomers(ids);
     return Promise.all(
       ids.map(async (id) => {
@@ -91,6 +118,7 @@ export class ProfileService {
         const reports = new Map<string, SourceCallReport>();
         const fetched = await Promise.all(
           customerLinks.map(async (link): Promise<SourceRecord | null> => {
+            if (withheld.has(link.system)) return null;
             const loader = sources.get(link.system);
             if (!loader) {
               reports.set(link.system, { system: link.system, status: 'ERROR', latencyMs: 0, error: `${link.system} is no longer a connected system` });

@@ -91,7 +91,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   let cutOff = false; // set once shutdown has cut the connections of requests that were still running
   const executing = new Map<Promise<unknown>, Response>(); // GraphQL executions not settled yet
   const limits = requestLimits(options.limits);
-  const schema = loadSchema();
+  const { schema, access } = loadSchema();
   const personal = personalFields(schema);
 
   const apollo = new ApolloServer<GatewayContext>({
@@ -114,13 +114,20 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   await apollo.start();
 
   const graphql = expressMiddleware(apollo, {
-    context: async ({ res }) => ({
-      principal: res.locals.principal as Principal,
-      requestId: res.locals.requestId as string,
-      logger: res.locals.logger as Logger,
-      services,
-      loaders: services.profiles.createLoaders({ maxSourceCalls: limits.of(res.locals.principal as Principal).sourceCalls }),
-    }),
+    context: async ({ res }) => {
+      const principal = res.locals.principal as Principal;
+      return {
+        principal,
+        requestId: res.locals.requestId as string,
+        logger: res.locals.logger as Logger,
+        services,
+        // Sources none of whose fields the caller may read are never called; the rest at most the role's allowance.
+        loaders: services.profiles.createLoaders({
+          readable: (field) => access.allows(principal.roles, `Customer.${field}`),
+          maxSourceCalls: limits.of(principal).sourceCalls,
+        }),
+      };
+    },
   });
   // Each GraphQL execution is tracked until it settles, so that shutdown can wait for it.
   const trackedGraphql: RequestHandler = (req, res, next) => {

@@ -38,7 +38,8 @@ const badInputs: [string, string, Record<string, unknown>, string][] = [
   ['a capture time in the future', recordConsent, { changes: [change(), change({ capturedAt: inOneHour })] }, 'changes[1].capturedAt'],
   ['a malformed email contact point', recordConsent, { changes: [change({ contactPoint: 'not-an-email' })] }, 'changes[0].contactPoint'],
   ['a malformed phone contact point', recordConsent, { changes: [change(), change({ channel: 'SMS', contactPoint: '12' })] }, 'changes[1].contactPoint'],
-  ['a missing actor', recordConsent, { changes: [change({ actor: null })] }, 'changes[0].actor'],
+  // A change without an actor is the caller's own (test/access/consent-ownership); one naming an actor must name it fully.
+  ['an actor without an id', recordConsent, { changes: [change({ actor: { kind: 'AGENT', id: ' ' } })] }, 'changes[0].actor.id'],
   ['a missing source', recordConsent, { changes: [change(), change({ source: null })] }, 'changes[1].source'],
   ['a blank source system', recordConsent, { changes: [change({ source: { system: ' ', recordId: 'x' } })] }, 'changes[0].source.system'],
   ['an evidence IP that is no address', recordConsent, { changes: [change({ evidence: { ip: '999.1.1.1' } })] }, 'changes[0].evidence.ip'],
@@ -88,7 +89,8 @@ describe('consent input validation over GraphQL', () => {
   it.each(badInputs)('rejects %s with BAD_USER_INPUT naming the field, and writes nothing', async (_what, query, variables, field) => {
     const before = await snapshot();
     const response = await running.graphql(query, variables);
-    expect(response.data ?? null).toBeNull();
+    // The root field answers null (with the error), and nothing else was asked.
+    expect(Object.values(response.data ?? {}).every((value) => value === null)).toBe(true);
     expect(response.errors).toHaveLength(1);
     expect(response.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
     expect(response.errors![0]!.message.startsWith(`${field}:`)).toBe(true);

@@ -49,8 +49,9 @@ describe('identity graph over GraphQL: manual links, unlinks, candidates, search
     const a = await byEmail(alice.emails[0]!);
     const b = await byEmail(bob.emails[0]!);
     expect(a.id).not.toBe(b.id);
-    const linked = await gateway.graphql<{ linkRecords: Customer }>(
-      `mutation($records: [SourceRecordInput!]!) { linkRecords(records: $records, actor: "agent-12", reason: "same person, confirmed on a call") { ${CUSTOMER} } }`,
+    const linked = await gateway.graphqlAs<{ linkRecords: Customer }>(
+      'data-steward',
+      `mutation($records: [SourceRecordInput!]!) { linkRecords(records: $records, reason: "same person, confirmed on a call") { ${CUSTOMER} } }`,
       { records: [sfRecordOf(alice), sfRecordOf(bob)] },
     );
     expect(linked.errors).toBeUndefined();
@@ -61,8 +62,9 @@ describe('identity graph over GraphQL: manual links, unlinks, candidates, search
     expect(viaOldId!.id).toBe(survivor.id);
     expect(viaOldId!.sourceRecords).toHaveLength(6);
 
-    const unlinked = await gateway.graphql<{ unlinkRecord: { original: Customer; split: Customer; movedKeyKinds: string[] } }>(
-      `mutation($record: SourceRecordInput!) { unlinkRecord(record: $record, actor: "agent-12", reason: "linked by mistake") {
+    const unlinked = await gateway.graphqlAs<{ unlinkRecord: { original: Customer; split: Customer; movedKeyKinds: string[] } }>(
+      'data-steward',
+      `mutation($record: SourceRecordInput!) { unlinkRecord(record: $record, reason: "linked by mistake") {
          original { ${CUSTOMER} } split { ${CUSTOMER} } movedKeyKinds consents { original { channel } split { channel } } } }`,
       { record: sfRecordOf(bob) },
     );
@@ -80,7 +82,7 @@ describe('identity graph over GraphQL: manual links, unlinks, candidates, search
 
   it('refuses a link without a reason, with BAD_USER_INPUT naming the argument', async () => {
     const { errors } = await gateway.graphql(
-      `mutation($records: [SourceRecordInput!]!) { linkRecords(records: $records, actor: "agent-12", reason: " ") { id } }`,
+      `mutation($records: [SourceRecordInput!]!) { linkRecords(records: $records, reason: " ") { id } }`,
       { records: [sfRecordOf(alice), sfRecordOf(carol)] },
     );
     expect(errors![0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' }, message: expect.stringContaining('`reason`') });
@@ -99,11 +101,13 @@ describe('identity graph over GraphQL: manual links, unlinks, candidates, search
     const candidate = listed.data!.identityCandidates.find((x) => x.record.recordId === 'clash-1')!;
     expect(candidate.customerIds).toContain(c.id);
     expect(candidate.clashingKeys).toEqual(['phone']);
-    const decided = await gateway.graphql<{ resolveCandidate: { status: string; decidedBy: string } }>(
-      `mutation($id: ID!) { resolveCandidate(id: $id, decision: MERGE, actor: "steward-1", reason: "household check") { status decidedBy } }`,
+    const decided = await gateway.graphqlAs<{ resolveCandidate: { status: string; decidedBy: string } }>(
+      'data-steward',
+      `mutation($id: ID!) { resolveCandidate(id: $id, decision: MERGE, reason: "household check") { status decidedBy } }`,
       { id: candidate.id },
     );
-    expect(decided.data!.resolveCandidate).toEqual({ status: 'MERGED', decidedBy: 'steward-1' });
+    // The decision is recorded as the steward's, taken from the credential (no `actor` argument to claim another).
+    expect(decided.data!.resolveCandidate).toEqual({ status: 'MERGED', decidedBy: await gateway.principalIdOf('data-steward') });
     const [first, second] = candidate.customerIds as [string, string];
     expect((await byId(first))!.id).toBe((await byId(second))!.id);
   });

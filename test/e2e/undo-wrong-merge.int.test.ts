@@ -93,7 +93,7 @@ describe('a wrong merge undone by an unlink restores both people exactly as befo
     expect(before.alice.keys.length).toBeGreaterThan(0);
 
     const { linkRecords } = await ok<{ linkRecords: Customer }>(
-      'mutation($records: [SourceRecordInput!]!) { linkRecords(records: $records, actor: "agent-7", reason: "same person, I think") { id sourceRecords { recordId } } }',
+      'mutation($records: [SourceRecordInput!]!) { linkRecords(records: $records, reason: "same person, I think") { id sourceRecords { recordId } } }',
       { records: [recordOf(alice, 'salesforce'), recordOf(bob, 'salesforce')] },
     );
     expect(linkRecords.sourceRecords).toHaveLength(6);
@@ -101,7 +101,7 @@ describe('a wrong merge undone by an unlink restores both people exactly as befo
     await grantEmail(survivor, 'while-merged');
 
     const { unlinkRecord } = await ok<{ unlinkRecord: { original: { id: string }; split: { id: string }; undoneMerge: boolean; toReview: { records: unknown[]; consentEvents: { eventId: string; channel: string }[] } } }>(
-      `mutation($record: SourceRecordInput!) { unlinkRecord(record: $record, actor: "steward-2", reason: "two different people") {
+      `mutation($record: SourceRecordInput!) { unlinkRecord(record: $record, reason: "two different people") {
          original { id } split { id } undoneMerge toReview { records { system recordId } consentEvents { eventId channel } } } }`,
       { record: recordOf(bob, 'salesforce') },
     );
@@ -123,20 +123,22 @@ describe('a wrong merge undone by an unlink restores both people exactly as befo
       'query($id: ID!) { identityHistory(customerId: $id) { type actor reason at undoneMerge { restoredId mergedBy } } }',
       { id: unlinkRecord.split.id },
     );
-    expect(identityHistory[0]).toMatchObject({ type: 'UNLINK', actor: 'steward-2', reason: 'two different people', undoneMerge: { restoredId: unlinkRecord.split.id } });
-    expect(identityHistory.some((event) => event.type === 'MERGE' && event.actor === 'agent-7' && event.reason === 'same person, I think')).toBe(true);
+    // The harness sends every request here as an admin: the admin's key is the recorded actor of both.
+    const admin = await gateway.principalIdOf('admin');
+    expect(identityHistory[0]).toMatchObject({ type: 'UNLINK', actor: admin, reason: 'two different people', undoneMerge: { restoredId: unlinkRecord.split.id } });
+    expect(identityHistory.some((event) => event.type === 'MERGE' && event.actor === admin && event.reason === 'same person, I think')).toBe(true);
   });
 
   it('undoes the merge whichever of the two linked records is named (the survivor\'s own record too)', async () => {
     const [, , carol, dave] = inAllThree as [Person, Person, Person, Person];
     const before = { carol: await snapshot(carol), dave: await snapshot(dave) };
     const { linkRecords } = await ok<{ linkRecords: Customer }>(
-      'mutation($records: [SourceRecordInput!]!) { linkRecords(records: $records, actor: "agent-7", reason: "duplicate") { id } }',
+      'mutation($records: [SourceRecordInput!]!) { linkRecords(records: $records, reason: "duplicate") { id } }',
       { records: [recordOf(carol, 'identity'), recordOf(dave, 'identity')] },
     );
     const survivorRecord = linkRecords.id === before.carol.ids[0] ? recordOf(carol, 'mailchimp') : recordOf(dave, 'mailchimp');
     const { unlinkRecord } = await ok<{ unlinkRecord: { undoneMerge: boolean } }>(
-      'mutation($record: SourceRecordInput!) { unlinkRecord(record: $record, actor: "steward-2", reason: "not a duplicate") { undoneMerge } }',
+      'mutation($record: SourceRecordInput!) { unlinkRecord(record: $record, reason: "not a duplicate") { undoneMerge } }',
       { record: survivorRecord },
     );
     expect(unlinkRecord.undoneMerge).toBe(true);
@@ -147,7 +149,7 @@ describe('a wrong merge undone by an unlink restores both people exactly as befo
     const erin = inAllThree[4]!;
     const erinId = (await lookUp({ email: erin.emails[0]! })).id;
     const { unlinkRecord } = await ok<{ unlinkRecord: { original: { id: string }; split: Customer; undoneMerge: boolean } }>(
-      'mutation($record: SourceRecordInput!) { unlinkRecord(record: $record, actor: "steward-2", reason: "wrong match") { original { id } split { id sourceRecords { system recordId } } undoneMerge } }',
+      'mutation($record: SourceRecordInput!) { unlinkRecord(record: $record, reason: "wrong match") { original { id } split { id sourceRecords { system recordId } } undoneMerge } }',
       { record: recordOf(erin, 'mailchimp') },
     );
     expect(unlinkRecord.undoneMerge).toBe(false);

@@ -29,6 +29,8 @@ export interface RunningGateway {
   graphql<T = unknown>(query: string, variables?: Record<string, unknown>): Promise<{ data?: T; errors?: GraphQLErrorBody[] }>;
   /** POSTs a GraphQL request with `Authorization: Bearer <credential>` (an API key of that role is made once when a role is given). */
   graphqlAs<T = unknown>(who: Role | { credential: string }, query: string, variables?: Record<string, unknown>): Promise<{ data?: T; errors?: GraphQLErrorBody[] }>;
+  /** The principal id (`key:<keyId>`) of the API key {@link graphqlAs} sends for `role`: what the gateway records as the actor. */
+  principalIdOf(role: Role): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -43,16 +45,15 @@ export interface GraphQLErrorBody {
  * Starts a gateway over the given store with the given services (defaults: no systems)
  * and options (limits, ...). Requests authenticate as every client does: the harness
  * creates API keys in the store (an admin's for {@link RunningGateway.graphql}); `oidc`
- * makes it accept people's tokens.
+ * makes it accept people's tokens; `logger` replaces the silent one.
  */
 export async function startTestGateway(
   store: MongoStore,
   services: Partial<Omit<Services, 'accessRecords'>> = {},
   options: Partial<Omit<GatewayOptions, 'services' | 'store' | 'metrics' | 'authenticator'>> & { oidc?: OidcSettings } = {},
 ): Promise<RunningGateway> {
-  const { oidc, ...gatewayOptions } = options;
+  const { oidc, logger = createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }), ...gatewayOptions } = options;
   const metrics = new GatewayMetrics();
-  const logger = createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const access = createAccess(store, { oidc, logger });
   const keys = new Map<Role, Promise<string>>();
   const keyOf = (role: Role) => {
@@ -68,6 +69,7 @@ export async function startTestGateway(
       profiles: customers.profiles,
       identity: customers.identity,
       customerSearch: customers.customerSearch,
+      directory: customers.directory,
       consent: new ConsentService({ store, directory: acceptAnyCustomer, connectedSystems: () => [] }),
       accessRecords: access.accessRecords,
       ...services,
@@ -103,6 +105,7 @@ export async function startTestGateway(
     },
     graphql: (query, variables) => post(adminKey, query, variables),
     graphqlAs: async (who, query, variables) => post(typeof who === 'string' ? await keyOf(who) : who.credential, query, variables),
+    principalIdOf: async (role) => `key:${/^cpgk_([a-z0-9]+)_/.exec(await keyOf(role))![1]}`,
     stop: () => gateway.stop(),
   };
 }

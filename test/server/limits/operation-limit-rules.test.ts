@@ -7,7 +7,7 @@ import { defaultOperationLimits, type OperationLimits } from '../../../src/serve
  * The limits as a function of a document, outside any server: what a graphql-ws server's
  * `onSubscribe` would call. The HTTP path is tested end to end in test/e2e.
  */
-const schema = loadSchema();
+const { schema } = loadSchema();
 const check = (query: string, options: { limits?: Partial<OperationLimits>; variables?: Record<string, unknown>; introspection?: boolean } = {}) =>
   checkOperationLimits({
     schema,

@@ -1,0 +1,18 @@
+import type { ChangeAuthor } from '../consent/consent-model';
+import type { Principal } from './principal';
+
+const recorderKinds = { 'api-key': 'API_KEY', user: 'USER', customer: 'CUSTOMER' } as const;
+const actorKinds = { 'api-key': 'SYSTEM', user: 'AGENT', customer: 'CUSTOMER' } as const;
+
+/**
+ * Who a consent change is from when the caller sent it: a customer's link is the
+ * customer (CUSTOMER, their customer id), a person's token an agent (AGENT, the
+ * principal id), an API key a system (SYSTEM, the key's principal id). The principal is
+ * also recorded beside the change, by id and roles, never by credential.
+ */
+export function changeAuthorOf(principal: Principal): ChangeAuthor {
+  return {
+    actor: { kind: actorKinds[principal.kind], id: principal.kind === 'customer' && principal.customerId ? principal.customerId : principal.id },
+    recordedBy: { id: principal.id, kind: recorderKinds[principal.kind], roles: [...principal.roles] },
+  };
+}

@@ -1,0 +1,139 @@
+import { composeServices, type ComposedServices } from '../../src/compose-services';
+import { startTestGateway, type GraphQLErrorBody, type RunningGateway } from '../harness/gateway';
+import { openTestStore } from '../harness/store';
+
+const RECORD = `mutation($changes: [ConsentChangeInput!]!) { recordConsent(changes: $changes) { customerId eventId error { code } } }`;
+const HISTORY = `query($id: ID!) { consentHistory(customerId: $id) { edges { node { actor { kind id } recordedBy { id kind roles } consent { channel to } } } } }`;
+
+interface HistoryNode {
+  actor: { kind: string; id: string };
+  recordedBy: { id: string; kind: string; roles: string[] } | null;
+  consent: { channel: string; to: string } | null;
+}
+
+describe('consents belong to their customer: a customer reads and changes only their own, and every change records who sent it', () => {
+  let store: Awaited<ReturnType<typeof openTestStore>>;
+  let composed: ComposedServices;
+  let gateway: RunningGateway;
+  const ids: Record<'ann' | 'bob' | 'cat', string> = { ann: '', bob: '', cat: '' };
+  let annLink: { credential: string };
+
+  beforeAll(async () => {
+    store = await openTestStore();
+    composed = composeServices({ store, adapters: [] });
+    gateway = await startTestGateway(store, composed.services);
+    for (const name of Object.keys(ids) as (keyof typeof ids)[]) {
+      const [outcome] = await composed.customers.resolver.resolveRecords([
+        { system: 'crm', recordId: `r-${name}`, updatedAt: new Date(), fields: { emails: [`${name}@example.com`] }, consentFlags: [], crossReferences: [] },
+      ]);
+      ids[name] = outcome!.customerId;
+    }
+    annLink = { credential: await gateway.access.preferenceLinks.issue(ids.ann) };
+  });
+  afterAll(async () => {
+    await gateway.stop();
+    await store.dropAndClose();
+  });
+
+  const change = (customerId: string, overrides: Record<string, unknown> = {}) => ({
+    customerId,
+    channel: 'EMAIL',
+    purpose: 'MARKETING',
+    status: 'GRANTED',
+    capturedAt: new Date(Date.now() - 1000).toISOString(),
+    source: { system: 'preference-centre', recordId: 'form-1' },
+    method: 'WEB_FORM',
+    ...overrides,
+  });
+  const history = async (customerId: string) =>
+    (await gateway.graphql<{ consentHistory: { edges: { node: HistoryNode }[] } }>(HISTORY, { id: customerId })).data!.consentHistory.edges.map((edge) => edge.node);
+  const forbiddenAt = (errors: GraphQLErrorBody[] | undefined, path: string) =>
+    expect(errors).toEqual([expect.objectContaining({ path: [path], extensions: expect.objectContaining({ code: 'FORBIDDEN' }) })]);
+
+  it("records a customer's own change as theirs (actor CUSTOMER, their id) and keeps the link that sent it beside it", async () => {
+    const { data, errors } = await gateway.graphqlAs<{ recordConsent: { customerId: string }[] }>(annLink, RECORD, { changes: [change(ids.ann)] });
+    expect(errors).toBeUndefined();
+    expect(data!.recordConsent[0]!.customerId).toBe(ids.ann);
+    const [event] = await history(ids.ann);
+    expect(event).toMatchObject({
+      actor: { kind: 'CUSTOMER', id: ids.ann },
+      recordedBy: { id: `customer:${ids.ann}`, kind: 'CUSTOMER', roles: ['customer'] },
+    });
+    const own = await gateway.graphqlAs<{ customer: { id: string; consents: { channel: string }[]; preferences: unknown } }>(
+      annLink,
+      'query($id: ID!) { customer(by: { id: $id }) { id consents { channel contactPoint status } preferences { topics } } mine: consentHistory(customerId: $id) { edges { node { id } } } }',
+      { id: ids.ann },
+    );
+    expect(own.errors).toBeUndefined();
+    expect(own.data!.customer.consents).toEqual([expect.objectContaining({ channel: 'EMAIL' })]);
+  });
+
+  it("refuses another customer's consents, reads and writes alike, and writes nothing", async () => {
+    await gateway.graphql(RECORD, { changes: [change(ids.bob, { actor: { kind: 'CUSTOMER', id: ids.bob }, idempotencyKey: 'bob-1' })] });
+    const read = await gateway.graphqlAs<{ customer: unknown }>(annLink, 'query($id: ID!) { customer(by: { id: $id }) { id consents { channel } } }', { id: ids.bob });
+    expect(read.data!.customer).toBeNull();
+    forbiddenAt(read.errors, 'customer');
+    expect(read.errors![0]!.message).toMatch(/Query\.customer.*role customer/);
+    const byEmail = await gateway.graphqlAs(annLink, '{ customer(by: { email: "ann@example.com" }) { id } }');
+    forbiddenAt(byEmail.errors, 'customer');
+    const theirHistory = await gateway.graphqlAs(annLink, HISTORY, { id: ids.bob });
+    forbiddenAt(theirHistory.errors, 'consentHistory');
+
+    const before = (await history(ids.bob)).length;
+    const write = await gateway.graphqlAs<{ recordConsent: unknown }>(annLink, RECORD, { changes: [change(ids.bob, { status: 'DENIED' })] });
+    expect(write.data!.recordConsent).toBeNull();
+    forbiddenAt(write.errors, 'recordConsent');
+    // One change of someone else's among one's own: the whole request is refused.
+    const mixed = await gateway.graphqlAs(annLink, RECORD, { changes: [change(ids.ann, { channel: 'SMS' }), change(ids.bob, { status: 'DENIED' })] });
+    forbiddenAt(mixed.errors, 'recordConsent');
+    const prefs = await gateway.graphqlAs(
+      annLink,
+      'mutation($changes: [PreferenceChangeInput!]!) { updatePreferences(changes: $changes) { index } }',
+      { changes: [{ customerId: ids.bob, topics: ['OFFERS'], capturedAt: new Date().toISOString(), source: { system: 'preference-centre', recordId: 'p' }, method: 'WEB_FORM' }] },
+    );
+    forbiddenAt(prefs.errors, 'updatePreferences');
+    expect(await history(ids.bob)).toHaveLength(before);
+    expect((await history(ids.ann)).some((event) => event.consent?.channel === 'SMS')).toBe(false);
+  });
+
+  it('follows merges: an id merged into the customer is theirs, and their link still works once they were merged into another', async () => {
+    // Cat is merged into Ann: Cat's old id now answers as Ann, so Ann may use it.
+    await gateway.graphql('mutation { linkRecords(records: [{ system: "crm", recordId: "r-ann" }, { system: "crm", recordId: "r-cat" }], reason: "same person") { id } }');
+    const survivor = await composed.customers.directory.resolveId(ids.cat);
+    expect(survivor).toBe(await composed.customers.directory.resolveId(ids.ann));
+    const viaOldId = await gateway.graphqlAs<{ customer: { id: string } }>(annLink, 'query($id: ID!) { customer(by: { id: $id }) { id consents { channel } } }', { id: ids.cat });
+    expect(viaOldId.errors).toBeUndefined();
+    expect(viaOldId.data!.customer.id).toBe(survivor);
+    const bob = await gateway.graphqlAs(annLink, 'query($id: ID!) { customer(by: { id: $id }) { id } }', { id: ids.bob });
+    forbiddenAt(bob.errors, 'customer');
+    // A link issued to Cat before the merge reaches the customer Cat became.
+    const catLink = { credential: await gateway.access.preferenceLinks.issue(ids.cat) };
+    const survivorRead = await gateway.graphqlAs<{ customer: { id: string } }>(catLink, 'query($id: ID!) { customer(by: { id: $id }) { id } }', { id: survivor });
+    expect(survivorRead.errors).toBeUndefined();
+    expect(survivorRead.data!.customer.id).toBe(survivor);
+  });
+
+  it('lets only the roles that import for a system name an actor; anyone else is recorded as themselves', async () => {
+    const agent = await gateway.graphqlAs<{ recordConsent: unknown }>('support-agent', RECORD, {
+      changes: [change(ids.bob, { actor: { kind: 'CUSTOMER', id: ids.bob }, idempotencyKey: 'agent-claims' })],
+    });
+    expect(agent.data!.recordConsent).toBeNull();
+    forbiddenAt(agent.errors, 'recordConsent');
+    expect(agent.errors![0]!.message).toContain('ConsentChangeInput.actor');
+    const asCustomer = await gateway.graphqlAs(annLink, RECORD, { changes: [change(ids.ann, { actor: { kind: 'SYSTEM', id: 'import' } })] });
+    forbiddenAt(asCustomer.errors, 'recordConsent');
+    expect((await history(ids.bob)).some((event) => event.actor.id !== ids.bob)).toBe(false);
+
+    const onBehalf = await gateway.graphqlAs('support-agent', RECORD, { changes: [change(ids.bob, { status: 'DENIED', method: 'CALL', idempotencyKey: 'agent-call' })] });
+    expect(onBehalf.errors).toBeUndefined();
+    const agentKey = await gateway.principalIdOf('support-agent');
+    expect((await history(ids.bob))[0]).toMatchObject({ actor: { kind: 'SYSTEM', id: agentKey }, recordedBy: { id: agentKey, kind: 'API_KEY', roles: ['support-agent'] } });
+
+    const imported = await gateway.graphqlAs('internal-app', RECORD, {
+      changes: [change(ids.bob, { status: 'GRANTED', method: 'IMPORT', actor: { kind: 'CUSTOMER', id: 'crm-contact-77' }, idempotencyKey: 'crm-import' })],
+    });
+    expect(imported.errors).toBeUndefined();
+    const appKey = await gateway.principalIdOf('internal-app');
+    expect((await history(ids.bob))[0]).toMatchObject({ actor: { kind: 'CUSTOMER', id: 'crm-contact-77' }, recordedBy: { id: appKey, kind: 'API_KEY', roles: ['internal-app'] } });
+  });
+});

@@ -1,0 +1,53 @@
+import { createAdapters } from '../../src/adapters/create-adapters';
+import type { SourceAdapter } from '../../src/adapters/source-adapter';
+import { systemsConfigFromDescriptors } from '../../src/adapters/systems-config-from-descriptors';
+import { composeServices, type ComposedServices } from '../../src/compose-services';
+import type { Logger } from '../../src/observability/logger';
+import type { RunningSimulator, SimulatorDescriptor } from '../../simulators/simulator';
+import type { ScimSimulatorOptions } from '../../simulators/scim/scim-simulator';
+import { startTestGateway, type RunningGateway } from './gateway';
+import { openTestStore } from './store';
+import { startTestMailchimp, startTestSalesforce, startTestScim } from './simulators';
+
+/** Options of {@link startTestStack}. */
+export interface TestStackOptions {
+  /** Options of the identity system's simulator. @default {} */
+  scim?: Partial<ScimSimulatorOptions>;
+  /** What the gateway is told of each simulator (e.g. a wrong credential). @default as the simulators describe themselves */
+  describe?: (descriptor: SimulatorDescriptor) => SimulatorDescriptor;
+  /** The gateway's logger. @default the harness's silent one */
+  logger?: Logger;
+}
+
+/** A store, the three vendor simulators, the composed services over them and a gateway, started and stopped together. */
+export interface TestStack {
+  store: Awaited<ReturnType<typeof openTestStore>>;
+  /** Salesforce, Mailchimp, SCIM, in that order. */
+  simulators: RunningSimulator[];
+  adapters: SourceAdapter[];
+  composed: ComposedServices;
+  gateway: RunningGateway;
+  stop(): Promise<void>;
+}
+
+/** Starts the whole stack over the test population (call in beforeAll, `stop` in afterAll). */
+export async function startTestStack({ scim = {}, describe = (descriptor) => descriptor, logger }: TestStackOptions = {}): Promise<TestStack> {
+  const store = await openTestStore();
+  const simulators = await Promise.all([startTestSalesforce(), startTestMailchimp(), startTestScim(scim)]);
+  const adapters = createAdapters(systemsConfigFromDescriptors(simulators.map((simulator) => describe(simulator.descriptor))));
+  const composed = composeServices({ store, adapters });
+  const gateway = await startTestGateway(store, composed.services, { logger });
+  return {
+    store,
+    simulators,
+    adapters,
+    composed,
+    gateway,
+    stop: async () => {
+      await gateway.stop();
+      await Promise.all(adapters.map((adapter) => adapter.close()));
+      await Promise.all(simulators.map((simulator) => simulator.stop()));
+      await store.dropAndClose();
+    },
+  };
+}
