@@ -16,6 +16,7 @@ import { startMailchimpSimulator } from '../simulators/mailchimp/mailchimp-simul
 import { startSalesforceSimulator } from '../simulators/salesforce/salesforce-simulator';
 import { startScimSimulator } from '../simulators/scim/scim-simulator';
 import { fmt } from './measure';
+import { measureAccessCost } from './access-cost';
 
 /** Options of {@link runProfileScenario}. */
 export interface ProfileScenarioOptions {
@@ -103,17 +104,18 @@ export async function runProfileScenario(options: ProfileScenarioOptions): Promi
 
     const access = createAccess(store);
     const { key } = await access.apiKeys.create({ name: 'bench', role: 'admin', createdBy: 'bench' });
+    const gatewayServices = {
+      systems: new SystemsService(adapters),
+      consent: new ConsentService({ store, directory: services.directory, connectedSystems: () => [] }),
+      profiles: services.profiles,
+      identity: services.identity,
+      customerSearch: services.customerSearch,
+      accessRecords: access.accessRecords,
+      directory: services.directory,
+    };
     const gateway = await createGateway({
       authenticator: access.authenticator,
-      services: {
-        systems: new SystemsService(adapters),
-        consent: new ConsentService({ store, directory: services.directory, connectedSystems: () => [] }),
-        profiles: services.profiles,
-        identity: services.identity,
-        customerSearch: services.customerSearch,
-        accessRecords: access.accessRecords,
-        directory: services.directory,
-      },
+      services: gatewayServices,
       store,
       logger: createLogger({ level: 'silent' }),
       metrics: new GatewayMetrics(),
@@ -181,6 +183,13 @@ export async function runProfileScenario(options: ProfileScenarioOptions): Promi
         mailchimp.setFaults(injected.mailchimp);
         scim.setFaults(injected.identity);
       }
+
+      // What access control and the access record add to a profile read.
+      simulators.forEach((simulator) => simulator.setFaults({}));
+      await measureAccessCost({ services: gatewayServices, access, ids, print });
+      salesforce.setFaults(injected.salesforce);
+      mailchimp.setFaults(injected.mailchimp);
+      scim.setFaults(injected.identity);
 
       // Upstream calls for one batch of 100 customers, against the fewest each vendor allows.
       const batch = ids.slice(0, 100);

@@ -80,7 +80,7 @@ describe('a record of every personal-data read', () => {
       requestId: 'req-access-1',
       purpose: 'callback requested by the customer',
       customerIds: [aliceId], // Bob's part of the answer held no personal field
-      fields: ['first.emails', 'first.name'],
+      fields: ['first.emails', 'first.name', 'first.name.full'],
     });
     expect(JSON.stringify(latest)).not.toContain(alice.emails[0]!);
   });

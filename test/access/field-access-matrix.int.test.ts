@@ -73,12 +73,14 @@ describe('the access policy over HTTP: every field and root field, for every rol
     'Query.contactEligibility': { customerIds: [ids.get(alice)], channel: 'EMAIL', purpose: 'MARKETING' },
     'Query.identityCandidates': {},
     'Query.identityHistory': { customerId: restoredId },
+    'Query.accessLog': { customerId: ids.get(alice) },
     'Query.systems': {},
     'Query.consentVocabulary': {},
   });
 
   beforeAll(async () => {
-    stack = await startTestStack();
+    // The policy is under test, not the limits: each call selects everything beneath its field, which a customer's cost limit would refuse.
+    stack = await startTestStack({ limits: { defaults: { cost: 1_000_000, ratePerSecond: 100_000 }, byRole: {} } });
     gateway = stack.gateway;
     const cast = [alice, clashing, ...others.slice(0, 10)];
     for (const person of cast) {
@@ -87,6 +89,9 @@ describe('the access policy over HTTP: every field and root field, for every rol
     }
     const [c, d, e, f, g, h, i, j, k, l] = others as [Person, Person, Person, Person, Person, Person, Person, Person, Person, Person];
     aliceCredential = await gateway.access.preferenceLinks.issue(ids.get(alice)!);
+    // A read of Alice's personal data, so that her access log has a record to show.
+    await admin('query($id: ID!) { customer(by: { id: $id }) { emails } }', { id: ids.get(alice) });
+    await gateway.access.accessRecords.drain();
 
     // Consents, with a contact point and evidence, a preference change and pending double opt-ins (one per role, on keys of their own).
     const aliceId = ids.get(alice)!;
@@ -134,7 +139,8 @@ describe('the access policy over HTTP: every field and root field, for every rol
     const given = field.args.filter((arg) => args[arg.name] !== undefined);
     const variables = given.map((arg) => `$${arg.name}: ${String(arg.type)}`).join(', ');
     const call = given.map((arg) => `${arg.name}: $${arg.name}`).join(', ');
-    return `${kind}${variables ? `(${variables})` : ''} { ${field.name}${call ? `(${call})` : ''} ${tree ? selectionText(tree) : ''} }`;
+    // Said why: the roles that must give a purpose to read personal data give one.
+    return `${kind}${variables ? `(${variables})` : ''} @purpose(reason: "access matrix") { ${field.name}${call ? `(${call})` : ''} ${tree ? selectionText(tree) : ''} }`;
   };
 
   it('answers every field allowed or FORBIDDEN exactly as the policy says, for every role (no unexpected allow, no unexpected denial)', async () => {

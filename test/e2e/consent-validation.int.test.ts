@@ -76,7 +76,7 @@ describe('consent input validation over GraphQL', () => {
     store = await openTestStore();
     // The service's own bounds are under test: the gateway's list-size and cost limits, which
     // refuse such batches before execution at their defaults, are opened wide here.
-    running = await startTestGateway(store, {}, { limits: { defaults: { listSize: 100_000, cost: 10_000_000 } } });
+    running = await startTestGateway(store, {}, { limits: { defaults: { listSize: 100_000, cost: 10_000_000 }, byRole: {} } });
     // Something to be left unchanged.
     const seeded = await running.graphql<{ recordConsent: { error: unknown }[] }>(recordConsent, { changes: [change({ idempotencyKey: 'k' })] });
     expect(seeded.data?.recordConsent[0]!.error).toBeNull();

@@ -51,7 +51,7 @@ describe('identity graph over GraphQL: manual links, unlinks, candidates, search
     expect(a.id).not.toBe(b.id);
     const linked = await gateway.graphqlAs<{ linkRecords: Customer }>(
       'data-steward',
-      `mutation($records: [SourceRecordInput!]!) { linkRecords(records: $records, reason: "same person, confirmed on a call") { ${CUSTOMER} } }`,
+      `mutation($records: [SourceRecordInput!]!) @purpose(reason: "steward review") { linkRecords(records: $records, reason: "same person, confirmed on a call") { ${CUSTOMER} } }`,
       { records: [sfRecordOf(alice), sfRecordOf(bob)] },
     );
     expect(linked.errors).toBeUndefined();
@@ -64,7 +64,7 @@ describe('identity graph over GraphQL: manual links, unlinks, candidates, search
 
     const unlinked = await gateway.graphqlAs<{ unlinkRecord: { original: Customer; split: Customer; movedKeyKinds: string[] } }>(
       'data-steward',
-      `mutation($record: SourceRecordInput!) { unlinkRecord(record: $record, reason: "linked by mistake") {
+      `mutation($record: SourceRecordInput!) @purpose(reason: "steward review") { unlinkRecord(record: $record, reason: "linked by mistake") {
          original { ${CUSTOMER} } split { ${CUSTOMER} } movedKeyKinds consents { original { channel } split { channel } } } }`,
       { record: sfRecordOf(bob) },
     );
@@ -103,7 +103,7 @@ describe('identity graph over GraphQL: manual links, unlinks, candidates, search
     expect(candidate.clashingKeys).toEqual(['phone']);
     const decided = await gateway.graphqlAs<{ resolveCandidate: { status: string; decidedBy: string } }>(
       'data-steward',
-      `mutation($id: ID!) { resolveCandidate(id: $id, decision: MERGE, reason: "household check") { status decidedBy } }`,
+      `mutation($id: ID!) @purpose(reason: "steward review") { resolveCandidate(id: $id, decision: MERGE, reason: "household check") { status decidedBy } }`,
       { id: candidate.id },
     );
     // The decision is recorded as the steward's, taken from the credential (no `actor` argument to claim another).

@@ -37,7 +37,7 @@ describe('the cap on source calls per request', () => {
     ids = (await customers.graph.customers.find({}).sort({ _id: 1 }).limit(10).toArray()).map((customer) => customer._id);
     const services = { systems: new SystemsService(adapters), profiles: customers.profiles, identity: customers.identity, customerSearch: customers.customerSearch };
     uncapped = await startTestGateway(store, services);
-    capped = await startTestGateway(store, services, { limits: { defaults: { sourceCalls: 3 } } });
+    capped = await startTestGateway(store, services, { limits: { defaults: { sourceCalls: 3 }, byRole: {} } });
   }, 60_000);
   afterAll(async () => {
     await capped?.stop();
@@ -75,7 +75,7 @@ describe('the cap on source calls per request', () => {
   });
 
   it('spends the allowance on lookups too: an unknown email with no calls left reaches no source', async () => {
-    const none = await startTestGateway(store, { profiles: customers.profiles, identity: customers.identity }, { limits: { defaults: { sourceCalls: 0 } } });
+    const none = await startTestGateway(store, { profiles: customers.profiles, identity: customers.identity }, { limits: { defaults: { sourceCalls: 0 }, byRole: {} } });
     try {
       all().forEach((simulator) => simulator.resetCounters());
       const { data, errors } = await none.graphql('{ customer(by: {email: "nobody-known@example.com"}) { id } }');

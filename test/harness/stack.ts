@@ -7,6 +7,7 @@ import type { RunningSimulator, SimulatorDescriptor } from '../../simulators/sim
 import type { ScimSimulatorOptions } from '../../simulators/scim/scim-simulator';
 import { startTestGateway, type RunningGateway } from './gateway';
 import { openTestStore } from './store';
+import type { RequestLimitsOptions } from '../../src/server/limits/request-limits';
 import { startTestMailchimp, startTestSalesforce, startTestScim } from './simulators';
 
 /** Options of {@link startTestStack}. */
@@ -17,6 +18,8 @@ export interface TestStackOptions {
   describe?: (descriptor: SimulatorDescriptor) => SimulatorDescriptor;
   /** The gateway's logger. @default the harness's silent one */
   logger?: Logger;
+  /** The gateway's limits. @default the gateway's */
+  limits?: RequestLimitsOptions;
 }
 
 /** A store, the three vendor simulators, the composed services over them and a gateway, started and stopped together. */
@@ -31,12 +34,12 @@ export interface TestStack {
 }
 
 /** Starts the whole stack over the test population (call in beforeAll, `stop` in afterAll). */
-export async function startTestStack({ scim = {}, describe = (descriptor) => descriptor, logger }: TestStackOptions = {}): Promise<TestStack> {
+export async function startTestStack({ scim = {}, describe = (descriptor) => descriptor, logger, limits }: TestStackOptions = {}): Promise<TestStack> {
   const store = await openTestStore();
   const simulators = await Promise.all([startTestSalesforce(), startTestMailchimp(), startTestScim(scim)]);
   const adapters = createAdapters(systemsConfigFromDescriptors(simulators.map((simulator) => describe(simulator.descriptor))));
   const composed = composeServices({ store, adapters });
-  const gateway = await startTestGateway(store, composed.services, { logger });
+  const gateway = await startTestGateway(store, composed.services, { logger, limits });
   return {
     store,
     simulators,
