@@ -185,11 +185,20 @@ export async function runProfileScenario(options: ProfileScenarioOptions): Promi
       }
 
       // What access control and the access record add to a profile read.
+      const injectLatency = () => {
+        salesforce.setFaults(injected.salesforce);
+        mailchimp.setFaults(injected.mailchimp);
+        scim.setFaults(injected.identity);
+      };
       simulators.forEach((simulator) => simulator.setFaults({}));
-      await measureAccessCost({ services: gatewayServices, access, ids, print });
-      salesforce.setFaults(injected.salesforce);
-      mailchimp.setFaults(injected.mailchimp);
-      scim.setFaults(injected.identity);
+      await measureAccessCost({
+        services: gatewayServices,
+        access,
+        ids,
+        print,
+        withSourceLatency: { on: injectLatency, off: () => simulators.forEach((simulator) => simulator.setFaults({})) },
+      });
+      injectLatency();
 
       // Upstream calls for one batch of 100 customers, against the fewest each vendor allows.
       const batch = ids.slice(0, 100);

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { freeLoopbackPort, startEmbeddedFerretdb } from '../../src/store/embedded-ferretdb';
 import { testMongoUri, uniqueDbName } from '../harness/store';
 import { startTestScim, testPopulation } from '../harness/simulators';
+import { generatePopulation } from '../../simulators/population/generate-population';
 import {
   eventually,
   spawnGateway,
@@ -214,6 +215,32 @@ describe('`npm start` and `npm run simulators` as a process manager runs them (s
       expect(await reachable(`http://127.0.0.1:${port}/healthz`)).toBe('refused');
     },
   );
+
+  it('in the embedded demo, says ready only once its people are searchable, merged and their consents imported', async () => {
+    const port = await freeLoopbackPort();
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'gateway-demo-ready-'));
+    dataDirs.push(dataDir);
+    const npm = npmRun('start', { PORT: String(port), DATA_DIR: dataDir, POPULATION: '50', SEED: '1' });
+    expect(await waitForStatus(`http://127.0.0.1:${port}/readyz`, (s) => s === 200, 60_000)).toBe(200);
+
+    // The first answers after ready, as a support agent would ask them.
+    const person = generatePopulation({ size: 50, seed: 1 }).people.find((candidate) => candidate.records.length === 3)!;
+    const ask = async (query: string, variables: Record<string, unknown>) => {
+      const response = await fetch(`http://127.0.0.1:${port}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${demoCredential(dataDir, 'support-agent')}` },
+        body: JSON.stringify({ query, variables }),
+      });
+      return ((await response.json()) as { data: Record<string, unknown> }).data;
+    };
+    const found = await ask('query($q: String!) { searchCustomers(query: $q, first: 5) { edges { node { id sourceRecords { system } } } } }', { q: person.emails[0] });
+    const [hit] = (found.searchCustomers as { edges: { node: { id: string; sourceRecords: unknown[] } }[] }).edges;
+    expect(hit!.node.sourceRecords).toHaveLength(3); // searchable, and merged across the three systems
+    const history = await ask('query($id: ID!) { consentHistory(customerId: $id, first: 50) { edges { node { method } } } }', { id: hit!.node.id });
+    expect((history.consentHistory as { edges: { node: { method: string } }[] }).edges.map((edge) => edge.node.method)).toContain('IMPORT');
+    npm.child.kill('SIGTERM');
+    expect(await exitOf(npm)).toBe(0);
+  });
 
   it('SIGTERM to `npm run simulators` stops them: npm exits 0, their ports are free, nothing is left running', async () => {
     const npm = npmRun('simulators', { POPULATION: '20' });
