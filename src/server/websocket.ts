@@ -73,9 +73,8 @@ export interface GraphqlWebSocket {
   close(graceMs: number, settleMs: number): Promise<void>;
 }
 
-/** What a connection carries from `connection_init` on. */
+/** What an acknowledged connection carries. */
 interface ConnectionState {
-  principal: Principal;
   /** Operations that passed every check, by subscribe id, until they complete. */
   operations: Map<string, { context: GatewayContext; collector: AccessRecordCollector; operationName: string | null; answered: boolean }>;
 }
@@ -92,7 +91,8 @@ const CLOSE = { unauthorized: 4401, forbidden: 4403, tryAgainLater: 1013, intern
  * - `connection_init` must carry `{ authorization: "Bearer <credential>" }`, checked by
  *   the same Authenticator: refused with 4401 (4403 for a credential with no gateway
  *   role), the reason saying what to fix and never echoing the credential; 1013 when
- *   the store cannot check it (retry later);
+ *   the store cannot check it (retry later); checked again at each `subscribe`, as HTTP
+ *   checks each request, so a revoked key or an expired token closes the connection;
  * - each `subscribe` spends one request of the principal's rate bucket (shared with
  *   HTTP), then the token limit, parsing, the specified validation rules, the API key's
  *   allowed operations, the operation limits and introspection, and the purpose (the
@@ -121,7 +121,16 @@ export function graphqlWebSocket(options: GraphqlWebSocketOptions): GraphqlWebSo
   /** The checks HTTP makes before execution, in HTTP's order: the execution's arguments, or the refusal. */
   const prepare = async (ctx: WsContext, id: string, { query, operationName, variables: given }: SubscribePayload): Promise<ExecutionArgs | GraphQLError[]> => {
     const state = ctx.extra as Extra & ConnectionState; // set by onConnect: graphql-ws sends no subscribe before it acknowledged
-    const { principal } = state;
+    // Checked again for each operation, as HTTP checks each request: a key revoked or a token expired since connecting stops here.
+    let principal: Principal;
+    try {
+      principal = await authenticator.authenticate(String(ctx.connectionParams?.authorization));
+    } catch (error) {
+      if (isStoreUnavailable(error)) return [new GatewayError(ErrorCode.STORE_UNAVAILABLE)];
+      if (!(error instanceof GatewayError)) throw error;
+      refuse(state.socket, error);
+      return [error];
+    }
     const variables = given ?? undefined;
     const retryAfter = await limits.rateLimiter.consume(principal, { ip: state.request.socket.remoteAddress });
     if (retryAfter !== undefined) return [rateLimitedError(limits.of(principal), retryAfter)];
@@ -165,14 +174,14 @@ export function graphqlWebSocket(options: GraphqlWebSocketOptions): GraphqlWebSo
             ctx.extra.socket.close(CLOSE.unauthorized, 'Send connection_init with payload {"authorization": "Bearer <API key or access token>"}.');
             return false;
           }
-          ctx.extra.principal = await authenticator.authenticate(authorization);
+          await authenticator.authenticate(authorization); // and again at each subscribe
           ctx.extra.operations = new Map();
           return true;
         } catch (error) {
           if (isStoreUnavailable(error)) {
             ctx.extra.socket.close(CLOSE.tryAgainLater, errorCatalog[ErrorCode.STORE_UNAVAILABLE].message);
           } else if (error instanceof GatewayError) {
-            ctx.extra.socket.close(error.code === ErrorCode.FORBIDDEN ? CLOSE.forbidden : CLOSE.unauthorized, closeReason(error.message));
+            refuse(ctx.extra.socket, error);
           } else {
             logger.error({ err: error }, 'unexpected error authenticating a websocket connection');
             ctx.extra.socket.close(CLOSE.internalError, errorCatalog[ErrorCode.INTERNAL_SERVER_ERROR].message);
@@ -225,6 +234,11 @@ export function graphqlWebSocket(options: GraphqlWebSocketOptions): GraphqlWebSo
       await Promise.all([settled(closing, settleMs), settled(executing, settleMs)]);
     },
   };
+}
+
+/** Closes a connection whose credential HTTP would refuse: 4403 for one that grants no role, 4401 otherwise, the message as the reason. */
+function refuse(socket: Extra['socket'], error: GatewayError): void {
+  socket.close(error.code === ErrorCode.FORBIDDEN ? CLOSE.forbidden : CLOSE.unauthorized, closeReason(error.message));
 }
 
 /** A close reason within the 123 bytes a close frame allows (RFC 6455, section 5.5). */

@@ -20,7 +20,7 @@ export function rateLimitKey(principal: Principal | undefined, req: Pick<Request
   return principal ? `principal:${principal.id}` : `ip:${req.ip ?? 'unknown'}`;
 }
 
-/** A per-principal rate limiter, for HTTP requests and (later) websocket messages alike. */
+/** A per-principal rate limiter, for HTTP requests and websocket subscribe messages alike. */
 export interface PrincipalRateLimiter {
   /** Spends one request of the caller's bucket: undefined when allowed, else the seconds until one is (at least 1). */
   consume(principal: Principal | undefined, req: Pick<Request, 'ip'>): Promise<number | undefined>;
