@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type http from 'node:http';
+import type { Duplex } from 'node:stream';
 import { MapperKind, mapSchema } from '@graphql-tools/utils';
 import {
   defaultFieldResolver,
@@ -164,7 +165,14 @@ export function graphqlWebSocket(options: GraphqlWebSocketOptions): GraphqlWebSo
     return { schema: observed, document, operationName: operationName ?? undefined, variableValues: variables, contextValue: context };
   };
 
-  const server = new WebSocketServer({ server: httpServer, path, maxPayload });
+  // Upgrades are taken from the HTTP server here (not with ws's `server` option, which would pass the HTTP
+  // server's own errors, EADDRINUSE included, to graphql-ws, which writes them to stderr).
+  const server = new WebSocketServer({ noServer: true, maxPayload });
+  const onUpgrade = (request: http.IncomingMessage, socket: Duplex, head: Buffer) => {
+    if (new URL(request.url ?? '/', 'http://gateway').pathname !== path) return void socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    server.handleUpgrade(request, socket, head, (client) => server.emit('connection', client, request));
+  };
+  httpServer.on('upgrade', onUpgrade);
   useServer<Record<string, unknown> | undefined, Partial<ConnectionState>>(
     {
       onConnect: async (ctx) => {
@@ -223,7 +231,8 @@ export function graphqlWebSocket(options: GraphqlWebSocketOptions): GraphqlWebSo
   return {
     close: async (graceMs, settleMs) => {
       const closing = new Map<Promise<unknown>, true>(); // until every client is gone
-      const closed: Promise<unknown> = new Promise<void>((resolve) => server.close(() => resolve())).then(() => closing.delete(closed)); // refuses upgrades now
+      httpServer.off('upgrade', onUpgrade); // an upgrade now is an HTTP request, which HTTP refuses or drains
+      const closed: Promise<unknown> = new Promise<void>((resolve) => server.close(() => resolve())).then(() => closing.delete(closed));
       closing.set(closed, true);
       await settled(executing, graceMs);
       if (executing.size > 0) {
