@@ -25,6 +25,8 @@ import type { Role } from '../access/roles';
 import { personalFields } from '../access/personal-fields';
 import { purposePlugin } from './plugins/purpose-plugin';
 import { accessRecordPlugin } from './plugins/access-record-plugin';
+import { settled } from './settled';
+import { graphqlWebSocket } from './websocket';
 
 /** Options of {@link createGateway}. */
 export interface GatewayOptions {
@@ -51,7 +53,7 @@ export interface GatewayOptions {
   limits?: RequestLimitsOptions;
 }
 
-/** The HTTP app: GraphQL, health, readiness and metrics on one `http.Server`. */
+/** The HTTP app: GraphQL (over HTTP and graphql-ws), health, readiness and metrics on one `http.Server`. */
 export interface Gateway {
   readonly httpServer: http.Server;
   /** Listens; rejects with the `listen` error (EADDRINUSE, ...) if it cannot. */
@@ -59,26 +61,13 @@ export interface Gateway {
   /** Marks the process ready for traffic once its dependencies are. */
   setAccepting(accepting: boolean): void;
   /**
-   * Stops accepting, lets in-flight requests finish (up to `shutdownTimeoutMs`, then their
+   * Closes the websocket endpoint (new connections refused, operations in flight given
+   * `shutdownTimeoutMs`, then every connection closed with 1001), then stops accepting, lets in-flight requests finish (up to `shutdownTimeoutMs`, then their
    * connections are cut), closes the server, and resolves once no GraphQL request is
    * still executing (waiting up to `settleTimeoutMs` more for those cut off): after it,
    * closing the store breaks no request.
    */
   stop(): Promise<void>;
-}
-
-/** Resolves once every promise in `pending` (a live map) has settled, or after `timeoutMs`. */
-async function settled(pending: ReadonlyMap<Promise<unknown>, unknown>, timeoutMs: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)));
-  try {
-    while (pending.size > 0) {
-      const all = Promise.allSettled([...pending.keys()]).then(() => 'done' as const);
-      if ((await Promise.race([all, timeout])) !== 'done') return;
-    }
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 /** Builds the gateway's HTTP app. Apollo is started here; call `listen` to serve. */
@@ -93,6 +82,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const limits = requestLimits(options.limits);
   const { schema, access } = loadSchema();
   const personal = personalFields(schema);
+  const formatError = maskErrors({ isDevelopment });
 
   const apollo = new ApolloServer<GatewayContext>({
     schema,
@@ -106,29 +96,29 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       accessRecordPlugin({ records: services.accessRecords, personal }),
     ],
     introspection: true, // limits.plugin keeps it to admins where options.limits.adminOnlyIntrospection says so
-    formatError: maskErrors({ isDevelopment }),
+    formatError,
     includeStacktraceInErrorResponses: isDevelopment,
     persistedQueries: false,
     stopOnTerminationSignals: false, // the process owns shutdown order (src/main.ts)
   });
   await apollo.start();
 
-  const graphql = expressMiddleware(apollo, {
-    context: async ({ res }) => {
-      const principal = res.locals.principal as Principal;
-      return {
-        principal,
-        requestId: res.locals.requestId as string,
-        logger: res.locals.logger as Logger,
-        services,
-        // Sources none of whose fields the caller may read are never called; the rest at most the role's allowance.
-        loaders: services.profiles.createLoaders({
-          readable: (field) => access.allows(principal.roles, `Customer.${field}`),
-          maxSourceCalls: limits.of(principal).sourceCalls,
-        }),
-      };
-    },
+  /** A request's context, the same over HTTP and the websocket. */
+  const contextFor = (principal: Principal, requestId: string, requestLogger: Logger): GatewayContext => ({
+    principal,
+    requestId,
+    logger: requestLogger,
+    services,
+    // Sources none of whose fields the caller may read are never called; the rest at most the role's allowance.
+    loaders: services.profiles.createLoaders({
+      readable: (field) => access.allows(principal.roles, `Customer.${field}`),
+      maxSourceCalls: limits.of(principal).sourceCalls,
+    }),
   });
+  const graphql = expressMiddleware(apollo, {
+    context: async ({ res }) => contextFor(res.locals.principal as Principal, res.locals.requestId as string, res.locals.logger as Logger),
+  });
+  const webSocket = graphqlWebSocket({ httpServer, schema, authenticator, limits, contextFor, personal, purposeRequiredFor: new Set(purposeRequiredFor), records: services.accessRecords, logger, formatError });
   // Each GraphQL execution is tracked until it settles, so that shutdown can wait for it.
   const trackedGraphql: RequestHandler = (req, res, next) => {
     const execution = Promise.resolve(graphql(req, res, next));
@@ -165,6 +155,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     },
     stop: async () => {
       accepting = false;
+      await webSocket.close(shutdownTimeoutMs, settleTimeoutMs); // first: Apollo's drain would end its sockets without a close frame
       await apollo.stop(); // drains httpServer: stops accepting, waits for in-flight requests, then cuts
       const cut = [...executing.values()].filter((res) => !res.writableEnded).length;
       if (cut > 0) {

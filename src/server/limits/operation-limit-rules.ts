@@ -36,8 +36,7 @@ export interface OperationLimitsRequest {
  * directives rules, graphql-query-complexity's cost rule priced by {@link listSizeEstimator}
  * (which also bounds list arguments), and introspection for those allowed it. Each
  * violation is reported as a LIMIT_EXCEEDED error naming the limit and its value (FORBIDDEN
- * for introspection). A future graphql-ws server passes these to `validate` in its
- * `onSubscribe`, as {@link checkOperationLimits} does.
+ * for introspection). HTTP and the websocket both run them through {@link checkOperationLimits}.
  */
 export function operationLimitRules(request: OperationLimitsRequest): ValidationRule[] {
   const { limits, variables = {}, operationName, introspection = true } = request;

@@ -2,6 +2,7 @@ import type { Request, RequestHandler } from 'express';
 import { BurstyRateLimiter, RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Principal } from '../../access/principal';
 import { ErrorCode } from '../../errors/error-codes';
+import { GatewayError } from '../../errors/gateway-error';
 import { sendHttpError } from '../send-http-error';
 import type { OperationLimits } from './operation-limits';
 
@@ -19,7 +20,7 @@ export function rateLimitKey(principal: Principal | undefined, req: Pick<Request
   return principal ? `principal:${principal.id}` : `ip:${req.ip ?? 'unknown'}`;
 }
 
-/** A per-principal rate limiter, for HTTP requests and (later) websocket messages alike. */
+/** A per-principal rate limiter, for HTTP requests and websocket subscribe messages alike. */
 export interface PrincipalRateLimiter {
   /** Spends one request of the caller's bucket: undefined when allowed, else the seconds until one is (at least 1). */
   consume(principal: Principal | undefined, req: Pick<Request, 'ip'>): Promise<number | undefined>;
@@ -61,12 +62,23 @@ export function createRateLimiter({ limitsOf }: RateLimitOptions): PrincipalRate
 }
 
 /**
+ * The answer to a caller over its rate limit: RATE_LIMITED naming the limit, its value and
+ * the seconds until a request is accepted again (`extensions.retryAfter`), for HTTP (with
+ * `Retry-After`) and the websocket alike.
+ */
+export function rateLimitedError({ ratePerSecond, burst }: Pick<OperationLimits, 'ratePerSecond' | 'burst'>, retryAfter: number): GatewayError {
+  const message = `Rate limit of ${ratePerSecond} requests per second (and ${burst} more per ${BURST_WINDOW_SECONDS} s) exceeded; retry after ${retryAfter} s.`;
+  return new GatewayError(ErrorCode.RATE_LIMITED, message, { extensions: { limit: 'ratePerSecond', max: ratePerSecond, retryAfter } });
+}
+
+/**
  * Express middleware, before the body is read: the {@link createRateLimiter} rate limit of
- * the request's principal. Past it the answer is 429 RATE_LIMITED with `Retry-After`
+ * the request's principal (spending `limiter`'s buckets, when given, so that another
+ * transport shares them). Past it the answer is 429 RATE_LIMITED with `Retry-After`
  * (seconds until a request is accepted again), as GraphQL over HTTP JSON.
  */
-export function rateLimit(options: RateLimitOptions): RequestHandler {
-  const limiter = createRateLimiter(options);
+export function rateLimit(options: RateLimitOptions & { limiter?: PrincipalRateLimiter }): RequestHandler {
+  const { limiter = createRateLimiter(options) } = options;
   return async (req, res, next) => {
     const principal = res.locals.principal as Principal | undefined;
     let retryAfter: number | undefined;
@@ -76,9 +88,9 @@ export function rateLimit(options: RateLimitOptions): RequestHandler {
       return next(error);
     }
     if (retryAfter === undefined) return next();
-    const { ratePerSecond, burst } = options.limitsOf(principal);
+    const { message, extensions } = rateLimitedError(options.limitsOf(principal), retryAfter);
     res.setHeader('Retry-After', String(retryAfter));
-    const message = `Rate limit of ${ratePerSecond} requests per second (and ${burst} more per ${BURST_WINDOW_SECONDS} s) exceeded; retry after ${retryAfter} s.`;
-    sendHttpError(req, res, ErrorCode.RATE_LIMITED, message, { limit: 'ratePerSecond', max: ratePerSecond, retryAfter });
+    const { code: _code, ...detail } = extensions;
+    sendHttpError(req, res, ErrorCode.RATE_LIMITED, message, detail);
   };
 }

@@ -1,13 +1,13 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { RequestHandler } from 'express';
-import { GraphQLError } from 'graphql';
+import { GraphQLError, type DocumentNode, type GraphQLSchema } from 'graphql';
 import type { Principal } from '../../access/principal';
 import { errorCatalog, ErrorCode } from '../../errors/error-codes';
 import type { GatewayContext } from '../../../resolvers/context';
 import { sendHttpError } from '../send-http-error';
 import { checkOperationLimits, tokenLimitError } from './operation-limit-rules';
 import { defaultOperationLimits, defaultRoleLimits, limitsForPrincipal, type OperationLimits, type RoleLimits } from './operation-limits';
-import { rateLimit } from './rate-limit';
+import { createRateLimiter, rateLimit, type PrincipalRateLimiter } from './rate-limit';
 
 /** Options of {@link requestLimits}. */
 export interface RequestLimitsOptions {
@@ -19,10 +19,27 @@ export interface RequestLimitsOptions {
   adminOnlyIntrospection?: boolean;
 }
 
+/** An operation to check, and who sent it. */
+export interface OperationCheck {
+  schema: GraphQLSchema;
+  document: DocumentNode;
+  principal: Principal | undefined;
+  variables?: Record<string, unknown>;
+  operationName?: string | null;
+}
+
 /** The gateway's limits, as the pieces create-gateway wires in. */
 export interface RequestLimits {
   /** The limits of a principal (defaults without one). */
   of(principal: Principal | undefined): OperationLimits;
+  /** The per-principal buckets `rateLimit` spends; the websocket spends the same ones, per subscribe message. */
+  rateLimiter: PrincipalRateLimiter;
+  /**
+   * Depth, aliases, directives, cost, list sizes and introspection of a parsed and
+   * validated operation, for the principal: the first refusal (LIMIT_EXCEEDED or
+   * FORBIDDEN), or undefined when it may run. The plugin and the websocket both call it.
+   */
+  operationLimitError(check: OperationCheck): GraphQLError | undefined;
   /** Express middleware, first on /graphql: the per-principal rate limit (429 RATE_LIMITED with Retry-After). */
   rateLimit: RequestHandler;
   /** Express middleware, after the body is parsed: the token limit, before the GraphQL server parses the document. */
@@ -39,10 +56,9 @@ export interface RequestLimits {
  * and a message naming the limit and its value. The cap on source calls is applied while
  * the request runs, by the allowance its loaders carry (`of(principal).sourceCalls`).
  *
- * The gateway serves no websocket yet; a graphql-ws server would apply the same limits,
- * with `of(principal)` for the connection's principal: `createRateLimiter` per message,
- * `tokenLimitError` on the message's query, and `operationLimitRules` (or
- * `checkOperationLimits`) in its `onSubscribe`.
+ * The websocket (src/server/websocket.ts) applies the same limits with the same pieces:
+ * `rateLimiter` per subscribe message, `tokenLimitError` on its query with `of(principal).tokens`,
+ * and `operationLimitError` once the operation is parsed and validated.
  */
 export function requestLimits(options: RequestLimitsOptions = {}): RequestLimits {
   const settings = { defaults: { ...defaultOperationLimits, ...options.defaults }, byRole: options.byRole ?? defaultRoleLimits };
@@ -64,26 +80,22 @@ export function requestLimits(options: RequestLimitsOptions = {}): RequestLimits
     next();
   };
 
+  const operationLimitError = ({ schema, document, principal, variables, operationName }: OperationCheck): GraphQLError | undefined =>
+    checkOperationLimits({ schema, document, limits: of(principal), variables, operationName: operationName ?? undefined, introspection: mayIntrospect(principal) })[0];
+
   const plugin: ApolloServerPlugin<GatewayContext> = {
     async requestDidStart() {
       return {
         async didResolveOperation({ schema, document, request, operationName, contextValue }) {
-          const { principal } = contextValue;
-          const [error] = checkOperationLimits({
-            schema,
-            document,
-            limits: of(principal),
-            variables: request.variables,
-            operationName: operationName ?? undefined,
-            introspection: mayIntrospect(principal),
-          });
+          const error = operationLimitError({ schema, document, principal: contextValue.principal, variables: request.variables, operationName });
           if (error) throw withHttpStatus(error);
         },
       };
     },
   };
 
-  return { of, rateLimit: rateLimit({ limitsOf: of }), tokenLimit, plugin };
+  const rateLimiter = createRateLimiter({ limitsOf: of });
+  return { of, rateLimiter, operationLimitError, rateLimit: rateLimit({ limitsOf: of, limiter: rateLimiter }), tokenLimit, plugin };
 }
 
 /** The error with the status its code has in the catalogue, for Apollo to answer with (it strips `extensions.http`). */

@@ -1,7 +1,22 @@
 import type { ApolloServerPlugin } from '@apollo/server';
+import type { Principal } from '../../access/principal';
 import { ErrorCode } from '../../errors/error-codes';
 import { GatewayError } from '../../errors/gateway-error';
 import type { GatewayContext } from '../../../resolvers/context';
+
+/**
+ * The refusal of an operation an API key created with `--operations` may not run (FORBIDDEN
+ * naming the operations it may), or undefined when it may: for HTTP and the websocket alike.
+ */
+export function unlistedOperationError(principal: Principal, operationName: string | null | undefined): GatewayError | undefined {
+  const allowed = principal.allowedOperations;
+  if (!allowed || (operationName && allowed.includes(operationName))) return undefined;
+  return new GatewayError(
+    ErrorCode.FORBIDDEN,
+    `This API key may run only the operations ${allowed.join(', ')}; send one of them by name${operationName ? ` (not ${operationName})` : ''}.`,
+    { extensions: { http: { status: 403 } } },
+  );
+}
 
 /**
  * An API key created with `--operations` runs only those operations, by name: checked
@@ -12,13 +27,8 @@ export function allowedOperationsPlugin(): ApolloServerPlugin<GatewayContext> {
     async requestDidStart() {
       return {
         async didResolveOperation({ contextValue, operationName }) {
-          const allowed = contextValue.principal.allowedOperations;
-          if (!allowed || (operationName && allowed.includes(operationName))) return;
-          throw new GatewayError(
-            ErrorCode.FORBIDDEN,
-            `This API key may run only the operations ${allowed.join(', ')}; send one of them by name${operationName ? ` (not ${operationName})` : ''}.`,
-            { extensions: { http: { status: 403 } } },
-          );
+          const refused = unlistedOperationError(contextValue.principal, operationName);
+          if (refused) throw refused;
         },
       };
     },

@@ -1,8 +1,9 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
-import type { GraphQLFormattedError } from 'graphql';
+import type { GraphQLError, GraphQLFormattedError } from 'graphql';
 import { ErrorCode, errorCatalog, publicErrorCodes } from '../../errors/error-codes';
 import { isStoreUnavailable } from '../../errors/store-unavailable';
+import type { Logger } from '../../observability/logger';
 import type { GatewayContext } from '../../../resolvers/context';
 
 /** Options of {@link maskErrors}. */
@@ -47,19 +48,28 @@ export interface LogUnexpectedErrorsOptions {
   isCutOff?: () => boolean;
 }
 
+/**
+ * Logs the cause of each error in `errors` that is not a catalogued one meant for the
+ * caller (those are masked), with the request's logger: a warning once shutdown has cut
+ * requests off, an error otherwise. For HTTP (the plugin below) and the websocket alike.
+ */
+export function logUnexpectedErrors(errors: readonly GraphQLError[], logger: Logger, cutOff: boolean): void {
+  for (const error of errors) {
+    const code = error.extensions?.code;
+    if (typeof code === 'string' && publicErrorCodes.has(code) && code !== ErrorCode.INTERNAL_SERVER_ERROR) continue;
+    const details = { err: unwrapResolverError(error), path: error.path };
+    if (cutOff) logger.warn(details, 'error in a request cut off by shutdown');
+    else logger.error(details, 'unexpected error');
+  }
+}
+
 /** Logs the cause of every unexpected error with the request's id, so a masked error can be traced. */
 export function logUnexpectedErrorsPlugin({ isCutOff = () => false }: LogUnexpectedErrorsOptions = {}): ApolloServerPlugin<GatewayContext> {
   return {
     async requestDidStart() {
       return {
         async didEncounterErrors({ errors, contextValue }) {
-          for (const error of errors) {
-            const code = error.extensions?.code;
-            if (typeof code === 'string' && publicErrorCodes.has(code) && code !== ErrorCode.INTERNAL_SERVER_ERROR) continue;
-            const details = { err: unwrapResolverError(error), path: error.path };
-            if (isCutOff()) contextValue.logger.warn(details, 'error in a request cut off by shutdown');
-            else contextValue.logger.error(details, 'unexpected error');
-          }
+          logUnexpectedErrors(errors, contextValue.logger, isCutOff());
         },
       };
     },
