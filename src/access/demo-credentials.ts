@@ -1,4 +1,5 @@
-import { chmod, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import type { Access } from './create-access';
 import { roles, type Role } from './roles';
 
@@ -18,6 +19,7 @@ export async function writeDemoCredentials(access: Access, file: string, demoCus
     credentials[role] = stillValid ? kept : (await access.apiKeys.create({ name: `demo ${role}`, role, createdBy: 'embedded demo' })).key;
   }
   if (demoCustomerId) credentials.customer = await access.preferenceLinks.issue(demoCustomerId);
+  await mkdir(path.dirname(file), { recursive: true }); // DATA_DIR need not exist when the store is MONGODB_URI's
   await writeFile(file, `${JSON.stringify(credentials, null, 2)}\n`, { mode: 0o600 });
   await chmod(file, 0o600); // writeFile's mode applies only when it creates the file
 }
