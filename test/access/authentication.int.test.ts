@@ -2,6 +2,7 @@ import { collectionNames } from '../../src/store/collections';
 import { startTestGateway, type RunningGateway } from '../harness/gateway';
 import { startTestIssuer, type TestIssuer } from '../harness/oidc-issuer';
 import { openTestStore } from '../harness/store';
+import { keySecretOf } from '../harness/api-key-parts';
 
 const AUDIENCE = 'customer-profile-gateway';
 const QUERY = JSON.stringify({ query: '{ systems { name } }' });
@@ -60,7 +61,7 @@ describe('every request carries a principal, or is refused before its operation 
     const { key, info } = await gateway.access.apiKeys.create({ name: 'offers', role: 'offer-engine', createdBy: 'test' });
     expect((await send(`Bearer ${key}`)).status).toBe(200);
     const stored = await store.collection(collectionNames.accessApiKeys).findOne({ _id: info.id as never });
-    expect(JSON.stringify(stored)).not.toContain(key.split('_')[2]);
+    expect(JSON.stringify(stored)).not.toContain(keySecretOf(key));
     expect((await gateway.access.apiKeys.list()).find((listed) => listed.id === info.id)).not.toHaveProperty('secretHash');
 
     await gateway.access.apiKeys.revoke(info.id);

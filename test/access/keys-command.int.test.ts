@@ -3,6 +3,7 @@ import { promisify } from 'node:util';
 import { projectRoot } from '../harness/gateway-process';
 import { startTestGateway, type RunningGateway } from '../harness/gateway';
 import { openTestStore, testMongoUri } from '../harness/store';
+import { keyIdOf, keySecretOf } from '../harness/api-key-parts';
 
 const run = promisify(execFile);
 
@@ -30,10 +31,10 @@ describe('npm run keys: an admin creates, lists and revokes API keys', () => {
     expect(created.stderr).toContain('shown once');
     expect(await ask(key)).toBe('ok');
 
-    const id = key.split('_')[1]!;
+    const id = keyIdOf(key);
     const listed = await keys('list');
     expect(listed.stdout).toMatch(new RegExp(`^${id}  offer-engine\\s+"offers service"  active`, 'm'));
-    expect(listed.stdout).not.toContain(key.split('_')[2]);
+    expect(listed.stdout).not.toContain(keySecretOf(key));
 
     expect((await keys('revoke', id)).stdout).toMatch(new RegExp(`^revoked ${id} `));
     const stale = await new Promise((resolve) => setTimeout(resolve, 10_500)).then(() => ask(key)); // other processes' caches: 10 s

@@ -3,6 +3,7 @@ import type { RunningSimulator } from '../../simulators/simulator';
 import type { RunningGateway } from '../harness/gateway';
 import { testPopulation } from '../harness/simulators';
 import { startTestStack, type TestStack } from '../harness/stack';
+import { keySecretOf } from '../harness/api-key-parts';
 
 /**
  * Canary credentials everywhere a secret passes: the sources' (one accepted, two refused
@@ -48,7 +49,7 @@ describe('secrets stay secret: credentials never reach logs, errors or metrics, 
     answers.push(await refused.text());
     const metrics = await (await gateway.fetch('/metrics')).text();
 
-    const secrets = [...Object.values(canary), agentKey, agentKey.split('_')[2]!, wrongSecret.split('_')[2]!, gateway.adminKey, gateway.adminKey.split('_')[2]!, link];
+    const secrets = [...Object.values(canary), agentKey, keySecretOf(agentKey), keySecretOf(wrongSecret), gateway.adminKey, keySecretOf(gateway.adminKey), link];
     const places = { logs: lines.join('\n'), answers: answers.join('\n'), metrics };
     for (const [where, text] of Object.entries(places)) {
       for (const secret of secrets) expect({ where, leaked: text.includes(secret) ? secret : null }).toEqual({ where, leaked: null });

@@ -100,6 +100,7 @@ describe('consent writes from separate OS processes', () => {
     // What a death between the two halves of the fold step leaves: the state folded, no rows, the mark still there.
     const outbox = store.collection(collectionNames.consentOutbox);
     await outbox.deleteMany({ eventId: result!.eventId! });
+    await consent.drain(); // the write's own mark is cleared in the background: let that finish before planting one
     await store.collection(collectionNames.consentPendingWrites).insertOne({ _id: 'rows|rows-1', customerId: 'rows', idempotencyKey: 'rows-1', startedAt: new Date(0) } as never);
 
     expect(await consent.sweep(0)).toEqual({ stale: 1, healed: 0 });

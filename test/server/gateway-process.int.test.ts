@@ -16,6 +16,7 @@ import {
   type GatewayProcess,
   type NpmScriptProcess,
 } from '../harness/gateway-process';
+import { keySecretOf } from '../harness/api-key-parts';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -262,7 +263,7 @@ describe('`npm start` and `npm run simulators` as a process manager runs them (s
     const npm = npmRun('start', { PORT: String(port), MONGODB_URI: testMongoUri(), MONGODB_DB: dbName, LOG_LEVEL: 'debug' });
     expect(await waitForStatus(`http://127.0.0.1:${port}/readyz`, (s) => s === 200, 60_000)).toBe(200);
     const key = await createApiKey(testMongoUri(), dbName);
-    const leaks = [canary.email, 'canary.leak.7391', '7700 900461', '7700900461', canary.token, 'canary-cookie-9915', 'Canary Agent', key, key.split('_')[2]!];
+    const leaks = [canary.email, 'canary.leak.7391', '7700 900461', '7700900461', canary.token, 'canary-cookie-9915', 'Canary Agent', key, keySecretOf(key)];
 
     const url = `http://127.0.0.1:${port}`;
     const headers = {
