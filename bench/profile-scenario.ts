@@ -17,6 +17,8 @@ import { startSalesforceSimulator } from '../simulators/salesforce/salesforce-si
 import { startScimSimulator } from '../simulators/scim/scim-simulator';
 import { fmt } from './measure';
 import { measureAccessCost } from './access-cost';
+import { PropagationService } from '../src/propagation/propagation-service';
+import { DeliveryLedger } from '../src/propagation/delivery-ledger';
 
 /** Options of {@link runProfileScenario}. */
 export interface ProfileScenarioOptions {
@@ -112,6 +114,7 @@ export async function runProfileScenario(options: ProfileScenarioOptions): Promi
       customerSearch: services.customerSearch,
       accessRecords: access.accessRecords,
       directory: services.directory,
+      propagation: new PropagationService(new DeliveryLedger(store), store, async (id) => [id]),
     };
     const gateway = await createGateway({
       authenticator: access.authenticator,

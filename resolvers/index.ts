@@ -7,6 +7,7 @@ import { customerResolvers } from './customer';
 import { identityResolvers } from './identity';
 import { driftResolvers } from './drift';
 import { accessResolvers } from './access';
+import { propagationResolvers } from './propagation';
 
 /** Every domain's resolvers, in the order of the schema files. */
 export const resolvers: IResolvers<unknown, GatewayContext>[] = [
@@ -17,4 +18,5 @@ export const resolvers: IResolvers<unknown, GatewayContext>[] = [
   customerResolvers,
   identityResolvers,
   driftResolvers,
+  propagationResolvers,
 ];

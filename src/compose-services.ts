@@ -4,8 +4,13 @@ import type { IdentityConfig } from './identity/identity-config';
 import { createCustomerServices, type CustomerServices } from './profile/create-customer-services';
 import type { ProfileConfig } from './profile/profile-config';
 import type { Services } from './services';
+import { createLogger } from './observability/logger';
+
+const silentLogger = createLogger({ level: 'silent' });
 import type { MongoStore } from './store/mongo-store';
 import { SystemsService } from './systems/systems-service';
+import { LinkedRecords } from './identity/linked-records';
+import { createPropagation, type Propagation, type PropagationOptions } from './propagation/create-propagation';
 
 /** Options of {@link composeServices}. */
 export interface ComposeServicesOptions {
@@ -16,6 +21,8 @@ export interface ComposeServicesOptions {
   identity?: IdentityConfig;
   /** Merge rules and source budgets. @default the profile defaults */
   profile?: ProfileConfig;
+  /** Delivery, polling and webhook settings, and where propagation logs. @default silent, the defaults */
+  propagation?: Omit<PropagationOptions, 'store' | 'adapters' | 'consent' | 'records' | 'logger'> & { logger?: PropagationOptions['logger'] };
 }
 
 /** Every service, plus the parts the process runs beside requests (backfill, sweeper). */
@@ -24,6 +31,8 @@ export interface ComposedServices {
   services: Omit<Services, 'accessRecords'>;
   customers: CustomerServices;
   consent: ConsentService;
+  /** Delivery to the systems and changes taken in from them; its loops start with `propagation.start()`. */
+  propagation: Propagation;
 }
 
 /**
@@ -32,7 +41,7 @@ export interface ComposedServices {
  * customer's consents for unlink reports, and every consent event gets an outbox row
  * per connected system other than its source.
  */
-export function composeServices({ store, adapters, identity, profile }: ComposeServicesOptions): ComposedServices {
+export function composeServices({ store, adapters, identity, profile, propagation: propagationOptions = {} }: ComposeServicesOptions): ComposedServices {
   const systemNames = adapters.map((adapter) => adapter.name);
   // The two services refer to each other: the callbacks below run only after `consent` exists.
   const customers = createCustomerServices({
@@ -54,10 +63,14 @@ export function composeServices({ store, adapters, identity, profile }: ComposeS
       })),
   });
   const consent = new ConsentService({ store, directory: customers.directory, connectedSystems: () => systemNames });
+  const { logger = silentLogger, ...propagationSettings } = propagationOptions;
+  const propagation = createPropagation({ store, adapters, consent, records: new LinkedRecords(customers.graph), logger, ...propagationSettings });
   return {
     customers,
     consent,
+    propagation,
     services: {
+      propagation: propagation.service,
       systems: new SystemsService(adapters),
       consent,
       profiles: customers.profiles,

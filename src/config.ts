@@ -1,9 +1,21 @@
 import { z } from 'zod';
+import { parseRetrySchedule } from './propagation/retry-schedule';
 
 /**
  * Configuration, read from environment variables once at start and validated.
  * README.md has the table; keep the two together.
  */
+/** `WEBHOOK_SECRETS`: per system, its webhook secret, or several while one is being rotated. */
+const webhookSecretsSchema = z.record(z.string().min(1), z.union([z.string().min(16), z.array(z.string().min(16)).min(1)]).transform((value) => (Array.isArray(value) ? value : [value])));
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
 const configSchema = z.object({
   PORT: z.coerce
     .number({ error: 'a TCP port number (0-65535)' })
@@ -49,6 +61,29 @@ const configSchema = z.object({
     .min(0, 'from 0 to 300 seconds')
     .max(300, 'from 0 to 300 seconds')
     .default(60),
+  PROPAGATION_RETRY: z
+    .string()
+    .default('')
+    .transform((text, context) => {
+      try {
+        return parseRetrySchedule(text);
+      } catch (error) {
+        context.addIssue({ code: 'custom', message: (error as Error).message });
+        return z.NEVER;
+      }
+    }),
+  PROPAGATION_CONCURRENCY: z.coerce.number({ error: 'a number of deliveries' }).int('a whole number').min(1, 'at least 1').max(256, 'at most 256').default(8),
+  POLL_INTERVAL_MS: z.coerce.number({ error: 'a number of milliseconds' }).int('a whole number of milliseconds').min(100, 'at least 100 ms').default(15_000),
+  WEBHOOK_SECRETS: z
+    .string()
+    .optional()
+    .transform((text, context) => {
+      if (text === undefined || text.trim() === '') return {};
+      const parsed = webhookSecretsSchema.safeParse(safeJson(text));
+      if (parsed.success) return parsed.data;
+      context.addIssue({ code: 'custom', message: 'a JSON object: {"<system>": "<secret>" or ["<secret>", ...]} (Mailchimp: the URL secret; others: whsec_... signing secrets)' });
+      return z.NEVER;
+    }),
 }).refine((config) => (config.OIDC_ISSUER === undefined) === (config.OIDC_AUDIENCE === undefined), {
   path: ['OIDC_AUDIENCE'],
   message: 'set together with OIDC_ISSUER (both, or neither for API keys only)',

@@ -67,11 +67,19 @@ async function main(): Promise<void> {
     onCommand: (command, durationMs, ok) =>
       metrics.storeDuration.observe({ command, outcome: ok ? 'ok' : 'error' }, durationMs / 1000),
   });
-  const { services, customers, consent } = composeServices({
+  const { services, customers, consent, propagation } = composeServices({
     store,
     adapters,
     identity: settings.identity,
     profile: settings.profile,
+    propagation: {
+      logger,
+      metrics,
+      retry: config.PROPAGATION_RETRY,
+      concurrency: config.PROPAGATION_CONCURRENCY,
+      pollIntervalMs: config.POLL_INTERVAL_MS,
+      webhookSecrets: config.WEBHOOK_SECRETS,
+    },
   });
   const access = createAccess(store, { oidc: oidcSettings(config), logger });
   const gateway = await createGateway({
@@ -83,6 +91,7 @@ async function main(): Promise<void> {
     isDevelopment: config.NODE_ENV === 'development',
     shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
     limits: { ...settings.limits, adminOnlyIntrospection: config.NODE_ENV === 'production' },
+    webhooks: propagation.intake,
   });
 
   try {
@@ -119,6 +128,7 @@ async function main(): Promise<void> {
     backfill.abort();
     try {
       await gateway.stop();
+      await propagation.stop(); // deliveries in flight finish (each within its call budget)
       await background.sweeper?.stop();
       await consent.drain();
       await Promise.all(adapters.map((adapter) => adapter.close()));
@@ -162,6 +172,7 @@ async function main(): Promise<void> {
     await writeDemoCredentials(access, file, someone?._id ?? null);
     logger.info({ file }, 'demo credentials written (an API key per role, a preference link for the customer role)');
   }
+  propagation.start();
   gateway.setAccepting(true);
   logger.info({ secondsSinceStart: Math.round(process.uptime()) }, 'ready');
 }

@@ -5,6 +5,7 @@ import type { CustomerSearch } from './identity/customer-search';
 import type { ProfileService } from './profile/profile-service';
 import type { AccessRecords } from './access/access-records';
 import type { CustomerDirectory } from './identity/customer-directory';
+import type { PropagationService } from './propagation/propagation-service';
 
 /**
  * The services resolvers call. Built once per process by the composition root
@@ -24,4 +25,6 @@ export interface Services {
   accessRecords: AccessRecords;
   /** Which customer ids exist and which survive a merge (the access policy checks a customer's own id with it). */
   directory: CustomerDirectory;
+  /** The delivery ledger: where each consent change stands with each connected system, and replays. */
+  propagation: PropagationService;
 }

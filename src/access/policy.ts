@@ -53,6 +53,8 @@ const searchers = [agent, steward] as const;
 const operators = [agent, app, steward, compliance] as const;
 /** The CRM's and the ESP's own views: service and integration only. */
 const serviceViews = [agent, app] as const;
+/** Who sees where each consent change stands with each connected system. */
+const deliveryReaders = [agent, app, steward, compliance] as const;
 /** Who reads who read a customer's personal data. */
 const accessLogReaders = [compliance] as const;
 /** Only admins (the rule names no other role). */
@@ -95,6 +97,7 @@ export const accessPolicy: AccessPolicy = Object.freeze<AccessPolicy>({
       // The token is the proof: it went to the person's own address.
       confirmDoubleOptIn: [customer, app],
       ...same([steward], 'resolveCandidate', 'linkRecords', 'unlinkRecord'),
+      replayDeliveries: [steward],
     },
 
     // --- The profile --------------------------------------------------------------
@@ -105,6 +108,7 @@ export const accessPolicy: AccessPolicy = Object.freeze<AccessPolicy>({
       ...same(serviceViews, 'crm', 'engagement'),
       ...same(consentReaders, 'consents', 'preferences'),
       consentDrift: driftReaders,
+      deliveries: deliveryReaders,
     },
     CustomerName: same(profileReaders, 'given', 'family', 'full'),
     CustomerAddress: same(profileReaders, 'line1', 'line2', 'city', 'region', 'postalCode', 'country'),
@@ -137,6 +141,8 @@ export const accessPolicy: AccessPolicy = Object.freeze<AccessPolicy>({
       ...same(historyReaders, 'method', 'legalBasis', 'evidence', 'idempotencyKey', 'current'),
       // Which key or which member of staff sent a change is the organisation's business, not the customer's.
       recordedBy: [agent, app, compliance],
+      // Where a change went is the organisation's plumbing, not the customer's business.
+      deliveries: [agent, app, compliance],
     },
     RecordedBy: same([agent, app, compliance], 'id', 'kind', 'roles'),
     ConsentChange: same(historyReaders, 'channel', 'purpose', 'contactPoint', 'from', 'to', 'expiresAt'),
@@ -166,9 +172,11 @@ export const accessPolicy: AccessPolicy = Object.freeze<AccessPolicy>({
     UnlinkedConsent: same([steward], 'channel', 'purpose', 'status', 'contactPoint'),
 
     // --- Systems ----------------------------------------------------------------------
-    System: { ...same(operators, 'name', 'dialect', 'fields', 'health', 'driftCount'), baseUrl: adminOnly },
+    System: { ...same(operators, 'name', 'dialect', 'fields', 'health', 'driftCount', 'backlog', 'oldestPendingAge', 'deadCount'), baseUrl: adminOnly },
     SystemHealth: same(operators, 'status', 'circuit', 'lastError', 'recentLatencyMs', 'apiUsage'),
     ApiUsage: same(operators, 'used', 'limit'),
+    Delivery: same(deliveryReaders, 'eventId', 'customerId', 'system', 'status', 'attempts', 'queuedAt', 'nextAttemptAt', 'deliveredAt', 'lastError', 'supersededBy', 'note', 'records'),
+    ReplayResult: same([steward], 'requeued'),
   },
   neverPersonal: [offers],
   ownCustomerArguments: {

@@ -156,6 +156,13 @@ export interface SourceAdapter {
   /** Pages through records changed since a cursor (null: from the beginning), for backfills. */
   changedSince(cursor: string | null, options?: CallOptions & { pageSize?: number }): Promise<ChangedPage>;
   /**
+   * Up to `limit` records the source changed at or after `since`, oldest change first, by
+   * the vendor's own modification stamp (propagation polls with it, because webhooks get
+   * lost). A poller passes the last record's `updatedAt` back: the records at that instant
+   * come again, which taking a change in makes harmless. @default limit 500
+   */
+  recordsChangedSince(since: Date, options?: CallOptions & { limit?: number }): Promise<SourceRecord[]>;
+  /**
    * Whether the source holds this channel x purpose flag at all (Salesforce holds only
    * marketing opt-outs, for example), so propagation need not queue writes it cannot make.
    */

@@ -185,10 +185,16 @@ export class ConsentLogWriter {
     return state;
   }
 
-  /** Makes sure each event has an outbox row for every connected system but its source (the sweeper calls this for a dead write's event). */
+  /**
+   * Makes sure each event has an outbox row for every connected system but its source
+   * (the sweeper calls this for a dead write's event). An import gets none: it records
+   * what a system already held, and pushing one system's old flags over the others'
+   * would settle their disagreements by accident (drift shows them instead).
+   */
   ensureOutboxRows(events: readonly ConsentEventDoc[]): Promise<void> {
     const systems = this.connectedSystems();
-    return this.repository.ensureOutboxRows(events, (event) => systems.filter((system) => system !== event.source.system), this.now());
+    const targetsOf = (event: ConsentEventDoc) => (event.method === 'IMPORT' ? [] : systems.filter((system) => system !== event.source.system));
+    return this.repository.ensureOutboxRows(events, targetsOf, this.now());
   }
 
   private async replay(first: ConsentEventDoc, change: ValidChange): Promise<AppendResult> {

@@ -167,7 +167,11 @@ export interface ConsentStateDoc {
   preferences: PreferenceEntries;
 }
 
-/** One outbox row: event `eventId` still to be delivered to `system`. */
+/**
+ * One outbox row as the consent store creates it: event `eventId` to be delivered to
+ * `system`. Propagation (src/propagation) owns everything after: it adds the delivery's
+ * state to the row (DeliveryRowDoc).
+ */
 export interface ConsentOutboxDoc {
   /** `<eventId>><system>`, so the row is found by `_id`. */
   _id: string;
@@ -176,6 +180,9 @@ export interface ConsentOutboxDoc {
   system: string;
   createdAt: Date;
   status: 'PENDING';
+  attempts: 0;
+  /** Due at once. */
+  nextAttemptAt: Date;
 }
 
 /** The state key of a consent. */

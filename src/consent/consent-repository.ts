@@ -130,6 +130,8 @@ export class ConsentRepository {
         system,
         createdAt: now,
         status: 'PENDING' as const,
+        attempts: 0 as const,
+        nextAttemptAt: now,
       })),
     );
     if (rows.length === 0) return;

@@ -414,6 +414,28 @@ export class ConsentService {
     return this.writer.drain();
   }
 
+  /** The customer's current state, with any events the stored state is behind folded in (propagation delivers from it). */
+  currentState(customerId: string): Promise<ConsentStateDoc> {
+    return this.writer.catchUp(customerId);
+  }
+
+  /** The status a system's record last reported for a channel and purpose (an import or a change taken in), or null if it never did. */
+  async lastReportedBy(customerId: string, source: { system: string; recordId: string }, channel: string, purpose: string): Promise<ConsentEntry['status'] | null> {
+    const log = await this.readWholeLog(customerId);
+    for (let i = log.length - 1; i >= 0; i--) {
+      const event = log[i]!;
+      if (event.source.system === source.system && event.source.recordId === source.recordId && event.consent?.channel === channel && event.consent.purpose === purpose) {
+        return event.consent.to;
+      }
+    }
+    return null;
+  }
+
+  /** One event by id, or null. */
+  event(eventId: string): Promise<ConsentEventDoc | null> {
+    return this.repository.findEvent(eventId);
+  }
+
   /** The raw state document, as stored (for tests and diagnostics). */
   storedState(customerId: string): Promise<ConsentStateDoc | null> {
     return this.repository.readState(customerId);

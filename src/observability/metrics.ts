@@ -1,4 +1,4 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /**
  * The gateway's Prometheus metrics, one registry per gateway (so that several
@@ -50,6 +50,47 @@ export class GatewayMetrics {
     help: 'HTTP call latency to connected source systems by system and operation.',
     labelNames: ['system', 'operation'] as const,
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+
+  /** Consent deliveries by target system and how each attempt ended (DELIVERED, PENDING = will retry, DEAD, ...). */
+  readonly deliveryAttempts = new Counter({
+    name: 'gateway_consent_delivery_attempts_total',
+    help: 'Consent delivery attempts to connected systems by system and outcome.',
+    labelNames: ['system', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
+  /** Propagation lag: from the change being recorded to the target system holding it. */
+  readonly deliveryLag = new Histogram({
+    name: 'gateway_consent_delivery_lag_seconds',
+    help: 'Seconds from a consent change being recorded to its delivery to a connected system.',
+    labelNames: ['system'] as const,
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 3600, 86400],
+    registers: [this.registry],
+  });
+
+  /** Rows waiting for delivery (PENDING or DELIVERING), per system, as last counted. */
+  readonly deliveryBacklog = new Gauge({
+    name: 'gateway_consent_delivery_backlog',
+    help: 'Consent deliveries not yet done (pending or in flight) per system, as last counted.',
+    labelNames: ['system'] as const,
+    registers: [this.registry],
+  });
+
+  /** Dead deliveries per system, as last counted: each needs a person (replayDeliveries). */
+  readonly deliveryDead = new Gauge({
+    name: 'gateway_consent_delivery_dead',
+    help: 'Consent deliveries that failed for good per system, as last counted; replayDeliveries re-queues them.',
+    labelNames: ['system'] as const,
+    registers: [this.registry],
+  });
+
+  /** Changes reported by connected systems (webhooks, polls), by system, path and what they were. */
+  readonly inboundChanges = new Counter({
+    name: 'gateway_inbound_consent_changes_total',
+    help: 'Consent flags reported by connected systems by system, path (webhook, poll) and outcome (recorded, echo, unchanged, stale, unlinked).',
+    labelNames: ['system', 'path', 'outcome'] as const,
     registers: [this.registry],
   });
 

@@ -27,6 +27,8 @@ import { purposePlugin } from './plugins/purpose-plugin';
 import { accessRecordPlugin } from './plugins/access-record-plugin';
 import { settled } from './settled';
 import { graphqlWebSocket } from './websocket';
+import { webhookRoutes } from './webhook-routes';
+import type { WebhookIntake } from '../propagation/webhook-intake';
 
 /** Options of {@link createGateway}. */
 export interface GatewayOptions {
@@ -51,6 +53,8 @@ export interface GatewayOptions {
   purposeRequiredFor?: readonly Role[];
   /** Limits before execution, the rate limit and the cap on source calls (src/server/limits). @default built-in defaults */
   limits?: RequestLimitsOptions;
+  /** Takes in the connected systems' webhooks at `/webhooks/*`. @default none (404) */
+  webhooks?: WebhookIntake;
 }
 
 /** The HTTP app: GraphQL (over HTTP and graphql-ws), health, readiness and metrics on one `http.Server`. */
@@ -129,6 +133,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   app.disable('x-powered-by');
   app.use(requestLogger({ logger }));
   app.use(healthRoutes({ store, metrics, isAccepting: () => accepting }));
+  if (options.webhooks) app.use('/webhooks', webhookRoutes(options.webhooks));
   app.use(
     '/graphql',
     authenticateRequests(authenticator),

@@ -24,7 +24,9 @@ function requestIdOf(req: Request): string {
 function requestPath(req: Request): string {
   const url = req.originalUrl;
   const end = url.search(/[?#]/);
-  return end === -1 ? url : url.slice(0, end);
+  const path = end === -1 ? url : url.slice(0, end);
+  // A Mailchimp webhook's URL carries its secret: never in a log line.
+  return path.replace(/^(\/webhooks\/[^/]+\/)[^/]+/, '$1<secret>');
 }
 
 /**

@@ -27,6 +27,20 @@ export const collectionNames = Object.freeze({
   /** The last drift seen between a source and the store, `_id` = `<system>|<customerId>`; only customers with drift have one. */
   consentDrift: 'consent_drift',
 
+  // --- propagation (src/propagation) ------------------------------------------
+  /** A worker's claim of one delivery attempt, `_id` = `<outbox row id>#<attempt>` (the unique insert is the lease). */
+  propagationClaims: 'propagation_claims',
+  /** What we last know a system's record holds for a channel and purpose, `_id` = `<system>|<recordId>|<channel>|<purpose>`: how an echo of our own write is told from a real change. */
+  propagationTargetValues: 'propagation_target_values',
+  /** Each system's change-poll position, `_id` = system name. */
+  propagationPollCursors: 'propagation_poll_cursors',
+  /** Who polls a system in one interval, `_id` = `<system>@<interval number>` (a unique insert, so one process polls). */
+  propagationPollSlots: 'propagation_poll_slots',
+  /** Signed webhooks taken in, `_id` = `<system>|<webhook-id>` (a redelivery is recognised). */
+  propagationWebhookIds: 'propagation_webhook_ids',
+  /** Who re-queued dead deliveries, when, which filter, how many. */
+  propagationReplays: 'propagation_replays',
+
   // --- identity (src/identity) ------------------------------------------------
   /** Golden customers, `_id` = customerId. */
   identityCustomers: 'identity_customers',
@@ -80,6 +94,9 @@ export const indexDefinitions: readonly IndexDefinition[] = Object.freeze<IndexD
   { collection: collectionNames.consentEvents, key: { idempotencyKey: 1 }, options: { name: 'idempotencyKey_unique', unique: true } },
   { collection: collectionNames.consentOutbox, key: { eventId: 1, system: 1 }, options: { name: 'eventId_system_unique', unique: true } },
   { collection: collectionNames.consentDrift, key: { system: 1 }, options: { name: 'system' } },
+  // Workers find due rows by status, the ledger reads a customer's rows: both equalities reach the index on FerretDB.
+  { collection: collectionNames.consentOutbox, key: { status: 1 }, options: { name: 'status' } },
+  { collection: collectionNames.consentOutbox, key: { customerId: 1 }, options: { name: 'customerId' } },
 
   // --- access -----------------------------------------------------------------
   { collection: collectionNames.accessRecords, key: { customerIds: 1 }, options: { name: 'customerIds' } },

@@ -9,6 +9,8 @@ import { ConsentService } from '../../src/consent/consent-service';
 import { acceptAnyCustomer } from '../../src/identity/customer-directory';
 import { createCustomerServices } from '../../src/profile/create-customer-services';
 import type { Services } from '../../src/services';
+import { PropagationService } from '../../src/propagation/propagation-service';
+import { DeliveryLedger } from '../../src/propagation/delivery-ledger';
 import type { MongoStore } from '../../src/store/mongo-store';
 
 /** A gateway listening on a free loopback port, for end-to-end tests over real HTTP. */
@@ -71,6 +73,7 @@ export async function startTestGateway(
       customerSearch: customers.customerSearch,
       directory: customers.directory,
       consent: new ConsentService({ store, directory: acceptAnyCustomer, connectedSystems: () => [] }),
+      propagation: new PropagationService(new DeliveryLedger(store), store, async (id) => [id]),
       accessRecords: access.accessRecords,
       ...services,
     },

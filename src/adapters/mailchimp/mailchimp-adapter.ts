@@ -118,6 +118,19 @@ export class MailchimpAdapter implements SourceAdapter {
     return { records, nextCursor: more ? encodeCursor({ since: at.since, offset }) : null };
   }
 
+  /** Members by `since_last_changed` (inclusive), oldest change first. */
+  async recordsChangedSince(since: Date, options: CallOptions & { limit?: number } = {}): Promise<SourceRecord[]> {
+    const count = Math.min(Math.max(options.limit ?? 500, 1), MAX_PAGE);
+    const { body } = await this.client.send<{ members: MailchimpMember[] }>({
+      operation: 'list',
+      method: 'GET',
+      path: this.membersPath,
+      query: { count, since_last_changed: since.toISOString(), sort_field: 'last_changed', sort_dir: 'ASC', ...EXCLUDE },
+      ...callSettings(options),
+    });
+    return this.toRecords(body.members, options);
+  }
+
   /** Email marketing (the status) and the GDPR permissions the audience has (by text). */
   acceptsConsent(channel: string, purpose: string): boolean {
     return (

@@ -143,6 +143,12 @@ export class SalesforceAdapter implements SourceAdapter {
     };
   }
 
+  /** Changes by `SystemModstamp`, which moves on every change, system ones included: https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/system_fields.htm */
+  recordsChangedSince(since: Date, options: CallOptions & { limit?: number } = {}): Promise<SourceRecord[]> {
+    const limit = Math.min(Math.max(options.limit ?? 500, 1), 2000);
+    return this.query(`${this.select} WHERE SystemModstamp >= ${soqlDatetime(since)} ORDER BY SystemModstamp ASC, Id ASC LIMIT ${limit}`, options);
+  }
+
   /** Whether this source holds the flag (Salesforce: EMAIL, PHONE and FAX marketing opt-outs only). */
   acceptsConsent(channel: string, purpose: string): boolean {
     return `${channel}/${purpose}` in consentFieldFor;

@@ -124,6 +124,13 @@ export class ScimAdapter implements SourceAdapter {
     };
   }
 
+  /** Users whose `meta.lastModified` is at or after `since` (RFC 7644 section 3.4.2.2 `ge`), asked sorted by it (3.4.2.3) and sorted again here: sorting is optional for a SCIM server. */
+  async recordsChangedSince(since: Date, options: CallOptions & { limit?: number } = {}): Promise<SourceRecord[]> {
+    const count = Math.min(Math.max(options.limit ?? 500, 1), 1000);
+    const page = await this.listUsers({ filter: `meta.lastModified ge ${JSON.stringify(since.toISOString())}`, startIndex: 1, count, sortBy: 'meta.lastModified', sortOrder: 'ascending' }, options);
+    return (page.Resources ?? []).map((user) => this.toRecord(user)).sort((a, b) => a.updatedAt.getTime() - b.updatedAt.getTime());
+  }
+
   acceptsConsent(channel: string, purpose: string): boolean {
     return attributeFor(channel, purpose) !== undefined;
   }
@@ -181,7 +188,7 @@ export class ScimAdapter implements SourceAdapter {
   }
 
   private async listUsers(
-    query: { filter?: string; startIndex: number; count: number },
+    query: { filter?: string; startIndex: number; count: number; sortBy?: string; sortOrder?: 'ascending' | 'descending' },
     options: CallOptions,
   ): Promise<ScimListResponse<ScimUser>> {
     const { body } = await this.client.send<ScimListResponse<ScimUser>>({

@@ -1,0 +1,37 @@
+import type { IdentityGraph } from './identity-graph';
+import { refId } from './identity-key';
+
+/** A source record linked to a customer, with the normalised keys it held when linked (`email:..`, `phone:..`). */
+export interface LinkedRecord {
+  system: string;
+  recordId: string;
+  keys: readonly string[];
+}
+
+/**
+ * Which source records belong to a customer, and which customer a record belongs to:
+ * what propagation needs to write a consent to every record of a customer in a system,
+ * and to attribute a change a system reports to the right customer.
+ */
+export class LinkedRecords {
+  constructor(private readonly graph: IdentityGraph) {}
+
+  /** The records of the customer's whole cluster (survivor and merged ids) in `system`. */
+  async inSystem(customerId: string, system: string): Promise<LinkedRecord[]> {
+    const root = await this.graph.rootOf(customerId);
+    const links = (await this.graph.linksOfCustomers([root])).get(root) ?? [];
+    return links.filter((link) => link.system === system).map(({ recordId, keys }) => ({ system, recordId, keys }));
+  }
+
+  /** Every id of the customer's cluster: its survivor first, then the ids merged into it. */
+  async clusterOf(customerId: string): Promise<string[]> {
+    const root = await this.graph.rootOf(customerId);
+    return (await this.graph.clusterIds([root])).get(root) ?? [root];
+  }
+
+  /** The surviving customer a record is linked to, or null when it is not linked. */
+  async ownerOf(system: string, recordId: string): Promise<string | null> {
+    const link = await this.graph.links.findOne({ _id: refId({ system, recordId }) }, { projection: { customerId: 1 } });
+    return link ? this.graph.resolveId(link.customerId) : null;
+  }
+}

@@ -1,0 +1,82 @@
+import type { SourceAdapter } from '../adapters/source-adapter';
+import type { ConsentService } from '../consent/consent-service';
+import type { LinkedRecords } from '../identity/linked-records';
+import type { Logger } from '../observability/logger';
+import type { GatewayMetrics } from '../observability/metrics';
+import type { MongoStore } from '../store/mongo-store';
+import { startChangePoller, type ChangePoller } from './change-poller';
+import { DeliveryLedger } from './delivery-ledger';
+import { startDeliveryWorker, type DeliveryWorker } from './delivery-worker';
+import { InboundChanges } from './inbound-changes';
+import { PropagationService } from './propagation-service';
+import { defaultRetrySchedule, type RetrySchedule } from './retry-schedule';
+import { TargetValues } from './target-values';
+import { WebhookIntake } from './webhook-intake';
+
+/** Options of {@link createPropagation}. */
+export interface PropagationOptions {
+  store: MongoStore;
+  adapters: readonly SourceAdapter[];
+  consent: ConsentService;
+  records: LinkedRecords;
+  logger: Logger;
+  metrics?: GatewayMetrics;
+  /** When failed deliveries are retried. @default defaultRetrySchedule */
+  retry?: RetrySchedule;
+  /** Deliveries in flight at once per process. @default 8 */
+  concurrency?: number;
+  /** How often each system is polled for changes, in ms. @default 15000 */
+  pollIntervalMs?: number;
+  /** Per system: webhook secrets (Mailchimp's URL secret; `whsec_...` signing secrets). @default none */
+  webhookSecrets?: Readonly<Record<string, readonly string[]>>;
+  /** Time budget of each delivery call, in ms. @default 10000 */
+  callBudgetMs?: number;
+  now?: () => Date;
+}
+
+/** Propagation's parts for one process: the ledger's reader, the webhook intake, and the background loops. */
+export interface Propagation {
+  service: PropagationService;
+  intake: WebhookIntake;
+  inbound: InboundChanges;
+  ledger: DeliveryLedger;
+  /** Starts the delivery worker and the change poller (once the store is ready). */
+  start(): { poller: ChangePoller; worker: DeliveryWorker };
+  /** Stops both, letting deliveries in flight finish. */
+  stop(): Promise<void>;
+}
+
+/** Wires propagation (DESIGN.md "Propagation"): consent's outbox out to the systems, the systems' changes in. */
+export function createPropagation(options: PropagationOptions): Propagation {
+  const { store, adapters, consent, records, logger, metrics, retry = defaultRetrySchedule, concurrency, pollIntervalMs, webhookSecrets = {}, callBudgetMs = 10_000, now = () => new Date() } = options;
+  const ledger = new DeliveryLedger(store);
+  const targetValues = new TargetValues(store);
+  const inbound = new InboundChanges({ consent, records, targetValues, metrics });
+  const intake = new WebhookIntake({ store, adapters, inbound, secrets: webhookSecrets });
+  const service = new PropagationService(ledger, store, (customerId) => records.clusterOf(customerId), now);
+  let running: { poller: ChangePoller; worker: DeliveryWorker } | null = null;
+  return {
+    service,
+    intake,
+    inbound,
+    ledger,
+    start() {
+      running ??= {
+        worker: startDeliveryWorker({
+          ledger,
+          logger,
+          metrics,
+          concurrency,
+          parts: { consent, records, targetValues, adapters: new Map(adapters.map((adapter) => [adapter.name, adapter])), schedule: retry, callBudgetMs, now },
+        }),
+        poller: startChangePoller({ store, adapters, inbound, logger, intervalMs: pollIntervalMs, now }),
+      };
+      return running;
+    },
+    async stop() {
+      if (!running) return;
+      await Promise.all([running.worker.stop(), running.poller.stop()]);
+      running = null;
+    },
+  };
+}

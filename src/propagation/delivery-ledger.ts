@@ -1,0 +1,156 @@
+import type { Collection, Filter } from 'mongodb';
+import type { MongoStore } from '../store/mongo-store';
+import { collectionNames } from '../store/collections';
+import { isDuplicateKeyError } from '../store/duplicate-key';
+import { findWhereIn } from '../store/batched-reads';
+import type { DeliveryRowDoc, DeliveryStatus } from './delivery-row';
+
+/** One claimed attempt: a unique insert, so two workers never hold the same attempt. */
+interface ClaimDoc {
+  /** `<row id>#<attempt>` */
+  _id: string;
+  rowId: string;
+  attempt: number;
+  worker: string;
+  leaseUntil: Date;
+}
+
+/** A claim a worker holds: the row as it was when claimed, and the attempt it owns. */
+export interface HeldClaim {
+  row: DeliveryRowDoc;
+  attempt: number;
+  claimId: string;
+}
+
+/** What a finished attempt leaves on its row. */
+export type AttemptOutcome =
+  | { status: 'DELIVERED'; records: string[] }
+  | { status: 'SUPERSEDED'; supersededBy: string | null }
+  | { status: 'SKIPPED'; note: string }
+  | { status: 'PENDING'; lastError: string; nextAttemptAt: Date; failures: number }
+  | { status: 'DEAD'; lastError: string; failures: number };
+
+/** Counts of one system's rows for `systems { deliveries }`. */
+export interface SystemBacklog {
+  backlog: number;
+  oldestPendingAt: Date | null;
+  deadCount: number;
+}
+
+/**
+ * The outbox rows as propagation sees them (the consent store creates them PENDING) and
+ * the claims that lease their attempts. Every hot read is by `_id` or by equality on
+ * `status`, `customerId` or `eventId` (indexed, so FerretDB's SQLite uses the index).
+ *
+ * A claim is the unique insert of `<row id>#<attempt>` (DESIGN.md: never a conditional
+ * update alone): the worker whose insert lands owns the attempt, then marks the row
+ * DELIVERING until its lease ends. A worker that dies leaves its claim; once the
+ * lease has passed, the next worker claims the attempt after it.
+ */
+export class DeliveryLedger {
+  readonly rows: Collection<DeliveryRowDoc>;
+  private readonly claims: Collection<ClaimDoc>;
+
+  constructor(store: MongoStore) {
+    this.rows = store.collection<DeliveryRowDoc>(collectionNames.consentOutbox);
+    this.claims = store.collection<ClaimDoc>(collectionNames.propagationClaims);
+  }
+
+  /** Rows whose next attempt is due, and DELIVERING rows whose worker's lease has passed (a crash). */
+  async dueRows(now: Date, limit: number): Promise<DeliveryRowDoc[]> {
+    const [pending, stale] = await Promise.all([
+      // `$not $gt` also matches rows without `nextAttemptAt` (written before propagation existed).
+      this.rows.find({ status: 'PENDING', nextAttemptAt: { $not: { $gt: now } } } as Filter<DeliveryRowDoc>).limit(limit).toArray(),
+      this.rows.find({ status: 'DELIVERING', leaseUntil: { $lt: now } }).limit(limit).toArray(),
+    ]);
+    return [...pending, ...stale];
+  }
+
+  /**
+   * Claims the next attempt of `row` for `worker` until `leaseUntil`: the unique insert
+   * decides. If the attempt is taken by a claim whose lease has passed (its worker died
+   * before it could mark the row), the one after is tried. Null when another worker
+   * holds the row, or when the row, read again after the claim, is finished already.
+   */
+  async claim(row: DeliveryRowDoc, worker: string, now: Date, leaseUntil: Date): Promise<HeldClaim | null> {
+    for (let attempt = (row.attempts ?? 0) + 1, tries = 0; tries < 3; attempt++, tries++) {
+      const claimId = `${row._id}#${attempt}`;
+      try {
+        await this.claims.insertOne({ _id: claimId, rowId: row._id, attempt, worker, leaseUntil });
+      } catch (error) {
+        if (!isDuplicateKeyError(error)) throw error;
+        const held = await this.claims.findOne({ _id: claimId });
+        if (held && held.leaseUntil.getTime() > now.getTime()) return null; // another worker's, alive
+        continue;
+      }
+      const current = await this.rows.findOne({ _id: row._id });
+      if (!current || (current.status !== 'PENDING' && current.status !== 'DELIVERING') || (current.attempts ?? 0) >= attempt) {
+        await this.claims.deleteOne({ _id: claimId });
+        return null;
+      }
+      await this.rows.updateOne({ _id: row._id }, { $set: { status: 'DELIVERING', attempts: attempt, leaseUntil, updatedAt: now } });
+      return { row: current, attempt, claimId };
+    }
+    return null;
+  }
+
+  /** Records how an attempt ended and lets its claim go. */
+  async finish(claim: HeldClaim, outcome: AttemptOutcome, now: Date): Promise<void> {
+    const set: Partial<DeliveryRowDoc> = { ...outcome, leaseUntil: null, updatedAt: now };
+    if (outcome.status === 'DELIVERED') set.deliveredAt = now;
+    await this.rows.updateOne({ _id: claim.row._id, attempts: claim.attempt }, { $set: set });
+    await this.claims.deleteOne({ _id: claim.claimId });
+  }
+
+  /** One event's rows, by system. */
+  ofEvent(eventId: string): Promise<DeliveryRowDoc[]> {
+    return this.rows.find({ eventId }).sort({ system: 1 }).toArray();
+  }
+
+  /** Several events' rows (for a history page), keyed by event id. */
+  async ofEvents(eventIds: readonly string[]): Promise<Map<string, DeliveryRowDoc[]>> {
+    const rows = await findWhereIn(this.rows, 'eventId', eventIds);
+    const byEvent = new Map<string, DeliveryRowDoc[]>(eventIds.map((id) => [id, []]));
+    for (const row of rows.sort((a, b) => a.system.localeCompare(b.system))) byEvent.get(row.eventId)?.push(row);
+    return byEvent;
+  }
+
+  /** A customer's rows, newest event first (customers' logs are short: sorted here). */
+  async ofCustomers(customerIds: readonly string[], limit: number): Promise<DeliveryRowDoc[]> {
+    const rows = await findWhereIn(this.rows, 'customerId', customerIds);
+    return rows.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || b._id.localeCompare(a._id)).slice(0, limit);
+  }
+
+  /** Backlog (PENDING and DELIVERING rows), its oldest row, and dead rows, per system. */
+  async backlogBySystem(): Promise<Map<string, SystemBacklog>> {
+    const rows = await Promise.all(
+      (['PENDING', 'DELIVERING', 'DEAD'] as const).map((status) => this.rows.find({ status }, { projection: { system: 1, status: 1, createdAt: 1 } }).toArray()),
+    );
+    const bySystem = new Map<string, SystemBacklog>();
+    for (const row of rows.flat()) {
+      const entry = bySystem.get(row.system) ?? { backlog: 0, oldestPendingAt: null, deadCount: 0 };
+      if (row.status === 'DEAD') entry.deadCount++;
+      else {
+        entry.backlog++;
+        if (!entry.oldestPendingAt || row.createdAt < entry.oldestPendingAt) entry.oldestPendingAt = row.createdAt;
+      }
+      bySystem.set(row.system, entry);
+    }
+    return bySystem;
+  }
+
+  /** Rows in one status (DEAD, for a replay). */
+  inStatus(status: DeliveryStatus): Promise<DeliveryRowDoc[]> {
+    return this.rows.find({ status }).toArray();
+  }
+
+  /** Puts dead rows back in the queue, due now, their attempts counted afresh. */
+  async requeue(rowIds: readonly string[], now: Date): Promise<number> {
+    if (rowIds.length === 0) return 0;
+    const { modifiedCount } = await this.rows.updateMany(
+      { _id: { $in: [...rowIds] }, status: 'DEAD' },
+      { $set: { status: 'PENDING', nextAttemptAt: now, updatedAt: now, failures: 0 } },
+    );
+    return modifiedCount;
+  }
+}
