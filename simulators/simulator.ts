@@ -24,6 +24,40 @@ export interface FaultConfig {
    * @default every route except `token`
    */
   routes?: string[];
+  /**
+   * Silently drop every outgoing webhook (lost webhooks: the receiver's polling must find
+   * the change). Not limited by `routes`. @default false
+   */
+  dropWebhooks?: boolean;
+}
+
+/** A write received through the vendor API and answered 2xx (`GET /__admin/writes`). */
+export interface WriteRecord {
+  /** When it arrived, ISO 8601. */
+  at: string;
+  /** The route label, e.g. `sobject.update`, `member.update`, `users.patch`. */
+  route: string;
+  /** The record written: Salesforce Contact id, Mailchimp subscriber hash, SCIM user id. */
+  recordId: string;
+  /** The request body, parsed. */
+  body: unknown;
+}
+
+/** One attempt to deliver a webhook (`GET /__admin/webhook-deliveries`). */
+export interface WebhookDelivery {
+  /** When the attempt ended, ISO 8601. */
+  at: string;
+  url: string;
+  /** The event type (`unsubscribe`, `contact.updated`, ...). */
+  type: string;
+  /** The `webhook-id` header (Standard Webhooks only; the same on every attempt). */
+  webhookId?: string;
+  /** 1 for the first attempt, 2 for the first retry, ... */
+  attempt: number;
+  /** The receiver's HTTP status, when it answered. */
+  status?: number;
+  /** Why no status: a connection error, a timeout, or `dropped` (fault `dropWebhooks`). */
+  error?: string;
 }
 
 /**
@@ -50,7 +84,14 @@ export interface RunningSimulator {
   requestCount(route?: string): number;
   /** The most concurrent requests seen at once (Mailchimp's 10-connection limit). */
   readonly peakConcurrency: number;
+  /** Clears the request counters, the recorded writes and the webhook delivery log. */
   resetCounters(): void;
   setFaults(faults: FaultConfig): void;
+  /** Writes received through the vendor API and answered 2xx, in arrival order (admin changes excluded). */
+  writes(): readonly WriteRecord[];
+  /** Webhook delivery attempts, oldest first (the newest 10,000). */
+  webhookDeliveries(): readonly WebhookDelivery[];
+  /** Resolves once no webhook is queued, in flight or waiting for a retry. */
+  webhooksIdle(): Promise<void>;
   stop(): Promise<void>;
 }

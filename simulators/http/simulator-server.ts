@@ -1,11 +1,16 @@
 import http, { type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { FaultConfig, RunningSimulator, SimulatorDescriptor } from '../simulator';
+import type { FaultConfig, RunningSimulator, SimulatorDescriptor, WriteRecord } from '../simulator';
+import { createTimerSet } from './timers';
+import { createWebhookSender, type OutgoingWebhook, type WebhookDeliveryOptions } from './webhook-sender';
 
 /**
  * The HTTP plumbing every contract simulator shares: a node `http` server on loopback,
- * admin endpoints, request counters by route label, in-flight/peak concurrency, and
- * fault injection. A dialect supplies only its routes and its vendor's error shape.
+ * admin endpoints, request counters by route label, in-flight/peak concurrency, fault
+ * injection, the log of write-backs received and the outgoing webhook queue. A dialect
+ * supplies only its routes and its vendor's error shape; a handler says what its answer
+ * changed (`write`, `webhooks`), and the server records and sends that once the answer is
+ * written, only for a 2xx answer.
  */
 
 /** A request as a route handler sees it: the body is already read. */
@@ -22,7 +27,14 @@ export interface SimulatorResponse {
   status: number;
   headers?: Record<string, string>;
   body?: unknown;
+  /** A write-back through the vendor API: recorded in `/__admin/writes` when the answer is 2xx. */
+  write?: { recordId: string; body: unknown };
+  /** Webhooks the change causes: queued after the answer is written, when it is 2xx. */
+  webhooks?: OutgoingWebhook[];
 }
+
+/** An admin endpoint's handler (admin endpoints see no faults and are not counted). */
+export type AdminHandler = (request: SimulatorRequest) => SimulatorResponse | Promise<SimulatorResponse>;
 
 /** A matched route: its counter label and its handler. */
 export interface RouteMatch {
@@ -54,8 +66,13 @@ export interface SimulatorServerOptions {
   admit?(request: SimulatorRequest): Admission;
   /** Adds headers every non-admin answer carries (e.g. `Sforce-Limit-Info`). @default none */
   decorate?(request: SimulatorRequest, response: SimulatorResponse, label: string): void;
-  /** Extra admin endpoints, keyed `METHOD /__admin/name`. @default none */
-  admin?: Record<string, (request: SimulatorRequest) => SimulatorResponse>;
+  /**
+   * Extra admin endpoints, keyed `METHOD /__admin/name`; a key ending in `/*` also serves
+   * every path below it (`DELETE /__admin/webhooks/*`). @default none
+   */
+  admin?: Record<string, AdminHandler>;
+  /** Retry schedule and timeout of outgoing webhooks. @default see WebhookDeliveryOptions */
+  webhookDelivery?: WebhookDeliveryOptions;
 }
 
 /** A running simulator plus its port. */
@@ -73,17 +90,10 @@ export async function startSimulatorServer(options: SimulatorServerOptions): Pro
   let faults: FaultConfig = normaliseFaults(options.faults ?? {});
   let inFlight = 0;
   let peakConcurrency = 0;
-  const timers = new Set<NodeJS.Timeout>();
+  const timers = createTimerSet();
+  const writes: WriteRecord[] = [];
+  const webhooks = createWebhookSender(options.webhookDelivery);
   let stopping = false;
-
-  const delay = (ms: number): Promise<void> =>
-    new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        timers.delete(timer);
-        resolve();
-      }, ms);
-      timers.add(timer);
-    });
 
   /** Picks the injected answer for this call, consuming one-shot faults; undefined means serve normally. */
   const pickFault = (label: string): SimulatorResponse | 'hang' | undefined => {
@@ -107,7 +117,9 @@ export async function startSimulatorServer(options: SimulatorServerOptions): Pro
   const serve = async (request: SimulatorRequest, res: ServerResponse): Promise<void> => {
     const path = request.url.pathname;
     if (path.startsWith(ADMIN_PREFIX)) {
-      send(res, handleAdmin(request));
+      const response = await handleAdmin(request);
+      send(res, response);
+      afterAnswer(response, null);
       return;
     }
     inFlight += 1;
@@ -137,7 +149,7 @@ export async function startSimulatorServer(options: SimulatorServerOptions): Pro
     const fault = match ? pickFault(label) : undefined;
     if (fault === 'hang') return; // the socket stays open until the client gives up or stop() runs
     const latency = (faults.latencyMs ?? 0) + (faults.jitterMs ? Math.random() * faults.jitterMs : 0);
-    if (latency > 0 && (match ? appliesLatency(label) : false)) await delay(latency);
+    if (latency > 0 && (match ? appliesLatency(label) : false)) await timers.delay(latency);
     if (stopping || res.destroyed) return;
 
     let response: SimulatorResponse;
@@ -145,6 +157,18 @@ export async function startSimulatorServer(options: SimulatorServerOptions): Pro
     else if (!match) response = options.notFound(request);
     else response = await match.handle(request);
     send(res, decorate(request, response, label));
+    if (!fault && match) afterAnswer(response, label);
+  };
+
+  /** Records a write-back (vendor routes only) and queues the webhooks of a 2xx answer. */
+  const afterAnswer = (response: SimulatorResponse, label: string | null): void => {
+    if (response.status < 200 || response.status >= 300) return;
+    if (response.write && label !== null) {
+      writes.push({ at: new Date().toISOString(), route: label, recordId: response.write.recordId, body: response.write.body });
+    }
+    if (!response.webhooks || response.webhooks.length === 0) return;
+    if (faults.dropWebhooks) response.webhooks.forEach((message) => webhooks.recordDropped(message));
+    else webhooks.enqueue(response.webhooks);
   };
 
   const appliesLatency = (label: string): boolean =>
@@ -155,7 +179,7 @@ export async function startSimulatorServer(options: SimulatorServerOptions): Pro
     return response;
   };
 
-  const handleAdmin = (request: SimulatorRequest): SimulatorResponse => {
+  const handleAdmin = async (request: SimulatorRequest): Promise<SimulatorResponse> => {
     const key = `${request.method} ${request.url.pathname}`;
     if (key === 'POST /__admin/faults') {
       try {
@@ -179,15 +203,27 @@ export async function startSimulatorServer(options: SimulatorServerOptions): Pro
       resetCounters();
       return { status: 204 };
     }
-    const extra = options.admin?.[key];
+    if (key === 'GET /__admin/writes') return { status: 200, body: { writes } };
+    if (key === 'GET /__admin/webhook-deliveries') return { status: 200, body: { deliveries: webhooks.deliveries() } };
+    const extra = options.admin?.[key] ?? adminBelow(key);
     if (extra) return extra(request);
     return { status: 404, body: { error: `no admin endpoint ${key}` } };
+  };
+
+  /** The handler of a `METHOD /__admin/prefix/*` key that covers this key. */
+  const adminBelow = (key: string): AdminHandler | undefined => {
+    for (const [pattern, handler] of Object.entries(options.admin ?? {})) {
+      if (pattern.endsWith('/*') && key.startsWith(pattern.slice(0, -1)) && key.length > pattern.length - 1) return handler;
+    }
+    return undefined;
   };
 
   const total = (): number => [...requests.values()].reduce((sum, n) => sum + n, 0);
   const resetCounters = (): void => {
     requests.clear();
     peakConcurrency = inFlight;
+    writes.length = 0;
+    webhooks.clearDeliveries();
   };
 
   const server = http.createServer((req, res) => {
@@ -234,10 +270,13 @@ export async function startSimulatorServer(options: SimulatorServerOptions): Pro
     setFaults: (next: FaultConfig) => {
       faults = normaliseFaults(next);
     },
+    writes: () => writes,
+    webhookDeliveries: () => webhooks.deliveries(),
+    webhooksIdle: () => webhooks.idle(),
     stop: async () => {
       if (stopping) return;
       stopping = true;
-      for (const timer of timers) clearTimeout(timer);
+      webhooks.stop();
       timers.clear();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       // close() alone waits for open sockets: hung and keep-alive connections would hold it forever.

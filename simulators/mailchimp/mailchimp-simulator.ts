@@ -15,6 +15,16 @@ import {
   type SimulatorServer,
 } from '../http/simulator-server';
 import { selectFields } from '../http/select-fields';
+import type { WebhookDeliveryOptions } from '../http/webhook-sender';
+import {
+  newWebhookId,
+  parseWebhookRegistration,
+  snapshotMember,
+  webhookMessages,
+  type FieldError,
+  type MailchimpWebhook,
+  type MailchimpWebhookSource,
+} from './mailchimp-webhooks';
 import { subscriberHash } from './subscriber-hash';
 
 /**
@@ -25,7 +35,15 @@ import { subscriberHash } from './subscriber-hash';
  * - `GET /3.0/ping`: https://mailchimp.com/developer/marketing/api/ping/
  * - List members (get, list with `count` max 1,000 / `offset` / `since_last_changed` /
  *   `status`, PATCH update, PUT add-or-update), by subscriber hash (MD5 of the lower-cased
- *   email) or by the email itself: https://mailchimp.com/developer/marketing/api/list-members/
+ *   email) or by the email itself; every write sets `last_changed`, and
+ *   `since_last_changed` finds members changed at or after the given time:
+ *   https://mailchimp.com/developer/marketing/api/list-members/
+ * - Audience webhooks, `POST / GET /lists/{list_id}/webhooks`, `GET / DELETE
+ *   .../webhooks/{webhook_id}`, with the GET check of the URL before one is saved; a member
+ *   change POSTs Mailchimp's form-encoded events to each webhook that hears that event
+ *   from that source (API writes are source `api`): see mailchimp-webhooks.ts.
+ *   https://mailchimp.com/developer/marketing/api/list-webhooks/
+ *   https://mailchimp.com/developer/marketing/guides/sync-audience-data-webhooks/
  * - The audience (`GET /lists/{list_id}`), its interest categories ("group titles", `GET
  *   /lists/{list_id}/interest-categories`) and their interests ("group names", `GET
  *   .../interest-categories/{interest_category_id}/interests`), paged by `count` (max
@@ -40,7 +58,12 @@ import { subscriberHash } from './subscriber-hash';
  *   https://mailchimp.com/developer/marketing/docs/fundamentals/#api-limits
  *
  * Admin (not part of the vendor API): `POST /__admin/faults`, `GET /__admin/requests`,
- * `POST /__admin/reset-counters`.
+ * `POST /__admin/reset-counters`, `GET /__admin/writes` (the member PATCHes and PUTs
+ * received), `GET /__admin/webhook-deliveries`, and `POST /__admin/member-change`
+ * `{email | subscriber_hash, status?, merge_fields?, interests?, marketing_permissions?,
+ * new_email?}`: a change the subscriber makes (preferences page, unsubscribe link), so
+ * webhook source `user`, validated as a PATCH is and not listed in `/__admin/writes`;
+ * 200 with the member as the API's GET answers it.
  */
 
 /** Options of the Mailchimp simulator. */
@@ -61,6 +84,10 @@ export interface MailchimpSimulatorOptions {
   faults?: FaultConfig;
   /** The system's name in the descriptor (`SYSTEMS`' `name`). @default 'mailchimp' */
   system?: string;
+  /** Retry schedule and timeout of outgoing webhooks. @default see WebhookDeliveryOptions */
+  webhooks?: WebhookDeliveryOptions;
+  /** How long the GET check of a webhook URL may take before registration is refused, in ms. @default 5000 */
+  webhookCheckTimeoutMs?: number;
 }
 
 /** A running Mailchimp simulator, with test access to its state. */
@@ -86,11 +113,13 @@ export async function startMailchimpSimulator(options: MailchimpSimulatorOptions
     listName = MAILCHIMP_AUDIENCE_NAME,
     maxConnections = 10,
     system = 'mailchimp',
+    webhookCheckTimeoutMs = 5000,
   } = options;
   if (!/-[a-z]+\d+$/.test(apiKey)) throw new TypeError(`apiKey must end in a data centre suffix such as -us1`);
   const members = new Map<string, MailchimpMember>();
   for (const member of initialMembers) members.set(member.id, copyMember(member));
   const inFlightByKey = new Map<string, number>();
+  const webhooks = new Map<string, MailchimpWebhook>();
   let baseUrl = '';
 
   const keyOf = (request: SimulatorRequest): string | null => {
@@ -103,8 +132,8 @@ export async function startMailchimpSimulator(options: MailchimpSimulatorOptions
 
   /** Wraps a handler with the API key check. */
   const authed =
-    (handler: (request: SimulatorRequest) => SimulatorResponse) =>
-    (request: SimulatorRequest): SimulatorResponse => {
+    <R extends SimulatorResponse | Promise<SimulatorResponse>>(handler: (request: SimulatorRequest) => R) =>
+    (request: SimulatorRequest): SimulatorResponse | R => {
       if (keyOf(request) !== apiKey) {
         return problem(401, 'API Key Invalid', "Your API key may be invalid, or you've attempted to access the wrong datacenter.");
       }
@@ -255,12 +284,12 @@ export async function startMailchimpSimulator(options: MailchimpSimulatorOptions
       return problem(400, 'Invalid Resource', 'The request body must be a JSON object.');
     }
     const input = body as Record<string, unknown>;
-    const errors: { field: string; message: string }[] = [];
+    const errors: FieldError[] = [];
     let member = members.get(hash);
     if (!member && !upsert) return notFound();
 
     if (input.email_address !== undefined) {
-      if (typeof input.email_address !== 'string' || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(input.email_address.trim())) {
+      if (!isEmail(input.email_address)) {
         errors.push({ field: 'email_address', message: 'This value should be a valid email address.' });
       } else if (subscriberHash(input.email_address) !== hash) {
         // The simulator does not move a member to a new address; the hash must match.
@@ -269,14 +298,69 @@ export async function startMailchimpSimulator(options: MailchimpSimulatorOptions
     } else if (!member) {
       errors.push({ field: 'email_address', message: 'This value should not be blank.' });
     }
-    for (const name of ['status', 'status_if_new'] as const) {
-      const value = input[name];
-      if (value !== undefined && !STATUSES.includes(value as MailchimpStatus)) {
-        errors.push({ field: name, message: `Value must be one of: ${STATUSES.join(', ')}` });
+    const statusIfNew = input.status_if_new;
+    if (statusIfNew !== undefined && !STATUSES.includes(statusIfNew as MailchimpStatus)) {
+      errors.push({ field: 'status_if_new', message: `Value must be one of: ${STATUSES.join(', ')}` });
+    }
+    if (!member && statusIfNew === undefined && input.status === undefined) {
+      errors.push({ field: 'status_if_new', message: 'This value should not be blank.' });
+    }
+    validateMemberFields(input, errors);
+    if (errors.length > 0) return validationProblem(errors);
+
+    const before = snapshotMember(member);
+    const now = mailchimpNow();
+    if (!member) {
+      member = newMember(String(input.email_address).trim(), listId, now);
+      members.set(member.id, member);
+      member.status = (statusIfNew ?? input.status) as MailchimpStatus;
+      // A new member takes status_if_new over status (PUT's add-or-update).
+      applyMemberFields(member, { ...input, status: undefined }, now);
+    } else applyMemberFields(member, input, now);
+    return { ...partial(request, memberView(member)), write: { recordId: member.id, body }, webhooks: messages(before, member, 'api') };
+  };
+
+  /** `POST /__admin/member-change`: what the subscriber does (preferences page, unsubscribe link). */
+  const memberChange = (request: SimulatorRequest): SimulatorResponse => {
+    let input: Record<string, unknown>;
+    try {
+      input = JSON.parse(request.body || '{}') as Record<string, unknown>;
+    } catch {
+      return problem(400, 'JSON Parse Exception', 'We encountered an unspecified JSON parsing error.');
+    }
+    if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+      return problem(400, 'Invalid Resource', 'The request body must be a JSON object.');
+    }
+    const hash =
+      typeof input.subscriber_hash === 'string' ? input.subscriber_hash.toLowerCase() : typeof input.email === 'string' ? subscriberHash(input.email) : null;
+    const member = hash ? members.get(hash) : undefined;
+    if (!member) return notFound();
+    const errors: FieldError[] = [];
+    const newEmail = input.new_email;
+    if (newEmail !== undefined) {
+      if (!isEmail(newEmail)) errors.push({ field: 'new_email', message: 'This value should be a valid email address.' });
+      else if (subscriberHash(newEmail) !== member.id && members.has(subscriberHash(newEmail))) {
+        errors.push({ field: 'new_email', message: `${newEmail.trim()} is already a list member.` });
       }
     }
-    if (!member && input.status_if_new === undefined && input.status === undefined) {
-      errors.push({ field: 'status_if_new', message: 'This value should not be blank.' });
+    validateMemberFields(input, errors);
+    if (errors.length > 0) return validationProblem(errors);
+
+    const before = snapshotMember(member);
+    if (typeof newEmail === 'string' && subscriberHash(newEmail) !== member.id) {
+      members.delete(member.id);
+      member.email_address = newEmail.trim();
+      member.id = subscriberHash(newEmail);
+      members.set(member.id, member);
+    }
+    applyMemberFields(member, input, mailchimpNow());
+    return { ...json(200, memberView(member)), webhooks: messages(before, member, 'user') };
+  };
+
+  /** Checks `status`, `merge_fields`, `interests` and `marketing_permissions` as Mailchimp does. */
+  const validateMemberFields = (input: Record<string, unknown>, errors: FieldError[]): void => {
+    if (input.status !== undefined && !STATUSES.includes(input.status as MailchimpStatus)) {
+      errors.push({ field: 'status', message: `Value must be one of: ${STATUSES.join(', ')}` });
     }
     const mergeFields = input.merge_fields;
     if (mergeFields !== undefined) {
@@ -313,21 +397,15 @@ export async function startMailchimpSimulator(options: MailchimpSimulatorOptions
         }
       }
     }
-    if (errors.length > 0) return validationProblem(errors);
+  };
 
-    const now = new Date().toISOString().replace(/\.\d{3}Z$/, '+00:00');
-    if (!member) {
-      member = newMember(String(input.email_address).trim(), listId, now);
-      members.set(member.id, member);
-      const status = (input.status_if_new ?? input.status) as MailchimpStatus;
-      member.status = status;
-    } else if (input.status !== undefined) {
-      member.status = input.status as MailchimpStatus;
-    }
-    if (mergeFields) Object.assign(member.merge_fields, mergeFields);
-    if (interests) Object.assign(member.interests, interests);
-    if (Array.isArray(permissions)) {
-      for (const change of permissions as { marketing_permission_id: string; enabled: boolean }[]) {
+  /** Applies checked fields and stamps `last_changed` (every write stamps it, even one that changes nothing). */
+  const applyMemberFields = (member: MailchimpMember, input: Record<string, unknown>, now: string): void => {
+    if (input.status !== undefined) member.status = input.status as MailchimpStatus;
+    if (input.merge_fields) Object.assign(member.merge_fields, input.merge_fields);
+    if (input.interests) Object.assign(member.interests, input.interests);
+    if (Array.isArray(input.marketing_permissions)) {
+      for (const change of input.marketing_permissions as { marketing_permission_id: string; enabled: boolean }[]) {
         const held = member.marketing_permissions.find((p) => p.marketing_permission_id === change.marketing_permission_id);
         if (held) held.enabled = change.enabled;
       }
@@ -335,8 +413,61 @@ export async function startMailchimpSimulator(options: MailchimpSimulatorOptions
     if (typeof input.language === 'string') member.language = input.language;
     if (typeof input.vip === 'boolean') member.vip = input.vip;
     member.last_changed = now;
-    return partial(request, memberView(member));
   };
+
+  const messages = (before: ReturnType<typeof snapshotMember>, member: MailchimpMember, source: MailchimpWebhookSource) =>
+    webhookMessages(webhooks.values(), before, member, source);
+
+  const webhookView = (webhook: MailchimpWebhook): Record<string, unknown> => ({
+    ...webhook,
+    _links: [
+      { rel: 'self', href: `${baseUrl}/lists/${listId}/webhooks/${webhook.id}`, method: 'GET' },
+      { rel: 'parent', href: `${baseUrl}/lists/${listId}/webhooks`, method: 'GET' },
+      { rel: 'update', href: `${baseUrl}/lists/${listId}/webhooks/${webhook.id}`, method: 'PATCH' },
+      { rel: 'delete', href: `${baseUrl}/lists/${listId}/webhooks/${webhook.id}`, method: 'DELETE' },
+    ],
+  });
+
+  /** `POST /lists/{list_id}/webhooks`: validated, then saved only if a GET of the URL answers 200. */
+  const createWebhook = async (request: SimulatorRequest): Promise<SimulatorResponse> => {
+    let body: unknown;
+    try {
+      body = JSON.parse(request.body || 'null');
+    } catch {
+      return problem(400, 'JSON Parse Exception', 'We encountered an unspecified JSON parsing error.');
+    }
+    const parsed = parseWebhookRegistration(body, listId);
+    if (Array.isArray(parsed)) return validationProblem(parsed);
+    if ([...webhooks.values()].some((webhook) => webhook.url === parsed.url)) {
+      return problem(400, 'Invalid Resource', 'A webhook with this URL already exists on this audience.');
+    }
+    const status = await checkUrl(parsed.url);
+    if (status !== 200) {
+      return problem(400, 'Invalid Resource', `We couldn't verify the URL is working. Please double check and try again. HTTP Code: ${status}`);
+    }
+    const webhook = { id: newWebhookId(), ...parsed };
+    webhooks.set(webhook.id, webhook);
+    return json(200, webhookView(webhook));
+  };
+
+  /** The status of a GET of the URL, 0 when it could not be reached in time. */
+  const checkUrl = async (url: string): Promise<number> => {
+    try {
+      const response = await fetch(url, { headers: { 'user-agent': 'MailChimp' }, redirect: 'manual', signal: AbortSignal.timeout(webhookCheckTimeoutMs) });
+      await response.arrayBuffer().catch(() => undefined);
+      return response.status;
+    } catch {
+      return 0;
+    }
+  };
+
+  const listWebhooks = (request: SimulatorRequest): SimulatorResponse =>
+    partial(request, {
+      webhooks: [...webhooks.values()].map(webhookView),
+      list_id: listId,
+      total_items: webhooks.size,
+      _links: [{ rel: 'self', href: `${baseUrl}/lists/${listId}/webhooks`, method: 'GET' }],
+    });
 
   const route = (request: SimulatorRequest): RouteMatch | null => {
     const { method } = request;
@@ -362,6 +493,22 @@ export async function startMailchimpSimulator(options: MailchimpSimulatorOptions
     const list = /^\/3\.0\/lists\/([^/]+)\/members\/?$/.exec(path);
     if (list && method === 'GET') {
       return { label: 'members.list', handle: authed((req) => (list[1] === listId ? listMembers(req) : notFound())) };
+    }
+    const hooks = /^\/3\.0\/lists\/([^/]+)\/webhooks\/?$/.exec(path);
+    if (hooks && method === 'GET') return { label: 'webhooks.list', handle: authed((req) => (hooks[1] === listId ? listWebhooks(req) : notFound())) };
+    if (hooks && method === 'POST') {
+      return { label: 'webhooks.create', handle: authed(async (req) => (hooks[1] === listId ? createWebhook(req) : notFound())) };
+    }
+    const hook = /^\/3\.0\/lists\/([^/]+)\/webhooks\/([^/]+)$/.exec(path);
+    if (hook) {
+      const found = (): MailchimpWebhook | undefined => (hook[1] === listId ? webhooks.get(decodeURIComponent(hook[2] as string)) : undefined);
+      if (method === 'GET') {
+        return { label: 'webhooks.get', handle: authed((req) => { const webhook = found(); return webhook ? partial(req, webhookView(webhook)) : notFound(); }) };
+      }
+      if (method === 'DELETE') {
+        return { label: 'webhooks.delete', handle: authed(() => { const webhook = found(); return webhook && webhooks.delete(webhook.id) ? { status: 204 } : notFound(); }) };
+      }
+      return null;
     }
     const one = /^\/3\.0\/lists\/([^/]+)\/members\/([^/]+)$/.exec(path);
     if (!one) return null;
@@ -402,6 +549,8 @@ export async function startMailchimpSimulator(options: MailchimpSimulatorOptions
         },
       };
     },
+    admin: { 'POST /__admin/member-change': memberChange },
+    webhookDelivery: options.webhooks,
   });
 
   return Object.assign(server, {
@@ -413,6 +562,15 @@ export async function startMailchimpSimulator(options: MailchimpSimulatorOptions
 function toHash(segment: string): string {
   const decoded = decodeURIComponent(segment);
   return decoded.includes('@') ? subscriberHash(decoded) : decoded.toLowerCase();
+}
+
+/** Mailchimp's timestamp format, to the second: `2025-03-01T10:20:30+00:00`. */
+function mailchimpNow(): string {
+  return new Date().toISOString().replace(/\.\d{3}Z$/, '+00:00');
+}
+
+function isEmail(value: unknown): value is string {
+  return typeof value === 'string' && /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value.trim());
 }
 
 function intParam(value: string | null, fallback: number): number | null {
@@ -433,7 +591,7 @@ function problem(status: number, title: string, detail: string, errors?: { field
   };
 }
 
-function validationProblem(errors: { field: string; message: string }[]): SimulatorResponse {
+function validationProblem(errors: FieldError[]): SimulatorResponse {
   return problem(400, 'Invalid Resource', "The resource submitted could not be validated. For field-specific details, see the 'errors' array.", errors);
 }
 

@@ -37,6 +37,9 @@ const FIELD_TYPES: Record<string, FieldType> = {
   Open_Cases__c: 'number',
 };
 
+/** Every field of the Contact itself, in order (relationship fields excluded): what a GET of the record answers. */
+export const CONTACT_RECORD_FIELDS: readonly string[] = Object.freeze(Object.keys(FIELD_TYPES).filter((name) => !name.includes('.')));
+
 /** Fields a PATCH may set (the rest are system or relationship fields). */
 const WRITABLE = new Set([
   'FirstName', 'LastName', 'Email', 'Phone', 'MobilePhone', 'MailingStreet', 'MailingCity', 'MailingPostalCode',

@@ -8,12 +8,17 @@ import {
   type SimulatorResponse,
   type SimulatorServer,
 } from '../http/simulator-server';
+import { createModificationClock } from '../http/modification-clock';
+import { createStandardWebhooks } from '../http/standard-webhooks';
+import type { WebhookDeliveryOptions } from '../http/webhook-sender';
 import {
   compareContacts,
+  CONTACT_RECORD_FIELDS,
   contactFieldType,
   isWritableContactField,
   matchesCondition,
   projectContact,
+  readContactField,
   resolveCondition,
   resolveContactField,
   UnknownFieldError,
@@ -49,8 +54,13 @@ import { parseSoql, SoqlSyntaxError, type SoqlCondition } from './soql-parser';
  *   send a SOQL statement too long for a URL in the body), `{compositeResponse: [{body,
  *   httpHeaders, httpStatusCode, referenceId}]}`, counted as one API call:
  *   https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_composite_composite_post.htm
- * - Update a record, `PATCH .../sobjects/Contact/{id}` (204, no body):
+ * - Update a record, `PATCH .../sobjects/Contact/{id}` (204, no body), which stamps
+ *   `LastModifiedDate` and `SystemModstamp` (one value here, strictly increasing, so that
+ *   `WHERE SystemModstamp > t` finds every later change):
  *   https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/dome_update_fields.htm
+ *   https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/system_fields.htm
+ * - Get a record, `GET .../sobjects/Contact/{id}` (every field, or `?fields=`):
+ *   https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/dome_get_field_values.htm
  * - Error bodies `[{message, errorCode, fields}]` and status codes:
  *   https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/errorcodes.htm
  * - `Sforce-Limit-Info: api-usage=N/M` on every API answer, and `GET .../limits` (DailyApiRequests only):
@@ -58,7 +68,15 @@ import { parseSoql, SoqlSyntaxError, type SoqlCondition } from './soql-parser';
  *   https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_limits.htm
  *
  * Admin (not part of the vendor API): `POST /__admin/faults`, `POST /__admin/revoke-tokens`,
- * `GET /__admin/requests`, `POST /__admin/reset-counters`.
+ * `GET /__admin/requests`, `POST /__admin/reset-counters`, `GET /__admin/writes` (the
+ * PATCHes received), `GET /__admin/webhook-deliveries`, and:
+ * - `POST /__admin/record-change` `{id, fields: {HasOptedOutOfEmail: true, ...}}`: a change
+ *   made by a person in Salesforce's own UI (validated as the PATCH is; not a write-back,
+ *   so not in `/__admin/writes`); 200 with the record as the GET answers it.
+ * - Webhooks: Salesforce notifies through Change Data Capture or Outbound Messages (SOAP),
+ *   which the simulator does not speak; instead it sends a signed Standard Webhook
+ *   `contact.updated` on every change (API or admin) to the receivers registered with
+ *   `POST /__admin/webhooks` (see simulators/http/standard-webhooks.ts).
  */
 
 /** Options of the Salesforce simulator. */
@@ -83,6 +101,8 @@ export interface SalesforceSimulatorOptions {
   apiDailyLimit?: number;
   /** The system's name in the descriptor (`SYSTEMS`' `name`). @default 'salesforce' */
   system?: string;
+  /** Retry schedule and timeout of outgoing webhooks. @default see WebhookDeliveryOptions */
+  webhooks?: WebhookDeliveryOptions;
 }
 
 /** A running Salesforce simulator, with test access to its state. */
@@ -104,6 +124,8 @@ const MAX_RETRIEVE_IDS = 2000;
 const MAX_COMPOSITE_SUBREQUESTS = 25;
 const MAX_COMPOSITE_QUERIES = 5;
 const VERSIONED = /^\/services\/data\/v(\d{2,3}\.\d)\/(.+)$/;
+/** The API version of the records webhooks carry (the version the gateway's adapter asks for). */
+const WEBHOOK_API_VERSION = '65.0';
 
 /** Starts the Salesforce simulator on loopback. */
 export async function startSalesforceSimulator(options: SalesforceSimulatorOptions): Promise<SalesforceSimulator> {
@@ -131,6 +153,8 @@ export async function startSalesforceSimulator(options: SalesforceSimulatorOptio
   let cursorSerial = 0;
   let apiUsage = 0;
   let baseUrl = '';
+  const now = createModificationClock();
+  const standardWebhooks = createStandardWebhooks(`${system}-simulator-webhooks`);
 
   const token = (request: SimulatorRequest): SimulatorResponse => {
     const form = new URLSearchParams(request.body);
@@ -355,7 +379,7 @@ export async function startSalesforceSimulator(options: SalesforceSimulatorOptio
     const contact = id ? contacts.get(id) : undefined;
     if (!contact) return notFoundError();
     const param = request.url.searchParams.get('fields');
-    const fields = param ? resolveFields(param.split(',')) : resolveFields(['Id', 'FirstName', 'LastName', 'Email', 'Phone', 'LastModifiedDate']);
+    const fields = param ? resolveFields(param.split(',')) : [...CONTACT_RECORD_FIELDS];
     return { status: 200, body: projectContact(contact, fields, version) };
   };
 
@@ -369,6 +393,51 @@ export async function startSalesforceSimulator(options: SalesforceSimulatorOptio
     } catch {
       return apiError(400, 'JSON_PARSER_ERROR', 'The request body is not valid JSON');
     }
+    const changes = validateChanges(body);
+    if (!Array.isArray(changes)) return changes;
+    return { ...applyChanges(contact, changes), status: 204, write: { recordId: contact.Id, body } };
+  };
+
+  /** `POST /__admin/record-change`: a person's edit in Salesforce's UI, validated as a PATCH. */
+  const recordChange = (request: SimulatorRequest): SimulatorResponse => {
+    let input: { id?: unknown; fields?: unknown };
+    try {
+      input = JSON.parse(request.body || '{}') as typeof input;
+    } catch {
+      return apiError(400, 'JSON_PARSER_ERROR', 'The request body is not valid JSON');
+    }
+    const id = typeof input?.id === 'string' ? toCaseSafeId(input.id) : null;
+    const contact = id ? contacts.get(id) : undefined;
+    if (!contact) return notFoundError();
+    const changes = validateChanges(input.fields);
+    if (!Array.isArray(changes)) return changes;
+    return { ...applyChanges(contact, changes), status: 200, body: contactRecord(contact) };
+  };
+
+  /** The contact as `GET .../sobjects/Contact/{id}` answers it. */
+  const contactRecord = (contact: SalesforceContact): Record<string, unknown> =>
+    projectContact(contact, CONTACT_RECORD_FIELDS, WEBHOOK_API_VERSION);
+
+  /**
+   * Sets the fields, stamps the record and makes its webhooks. Every save stamps the record
+   * and notifies (as a Salesforce save fires its triggers), even one that changes no value;
+   * `changedFields` names those whose value did change.
+   */
+  const applyChanges = (contact: SalesforceContact, changes: readonly [string, unknown][]): Pick<SimulatorResponse, 'webhooks'> => {
+    const record = contact as unknown as Record<string, unknown>;
+    const changedFields: string[] = [];
+    for (const [field, value] of changes) {
+      if (readContactField(contact, field) !== value && !changedFields.includes(field)) changedFields.push(field);
+      record[field] = value;
+    }
+    contact.LastModifiedDate = salesforceDateTime(now());
+    return {
+      webhooks: standardWebhooks.messagesFor({ type: 'contact.updated', id: contact.Id, changedFields, record: contactRecord(contact) }),
+    };
+  };
+
+  /** The field changes of a PATCH body, checked as Salesforce checks them, or its error answer. */
+  const validateChanges = (body: unknown): [string, unknown][] | SimulatorResponse => {
     if (typeof body !== 'object' || body === null || Array.isArray(body)) {
       return apiError(400, 'JSON_PARSER_ERROR', 'The request body must be a JSON object of field values');
     }
@@ -392,10 +461,7 @@ export async function startSalesforceSimulator(options: SalesforceSimulatorOptio
       if (!ok) return apiError(400, 'JSON_PARSER_ERROR', `Cannot deserialize instance of ${type} for field ${field}`, [field]);
       changes.push([field, value]);
     }
-    const record = contact as unknown as Record<string, unknown>;
-    for (const [field, value] of changes) record[field] = value;
-    contact.LastModifiedDate = salesforceDateTime(new Date());
-    return { status: 204 };
+    return changes;
   };
 
   const route = (request: SimulatorRequest): RouteMatch | null => {
@@ -480,7 +546,10 @@ export async function startSalesforceSimulator(options: SalesforceSimulatorOptio
         tokens.clear();
         return { status: 204 };
       },
+      'POST /__admin/record-change': recordChange,
+      ...standardWebhooks.admin,
     },
+    webhookDelivery: options.webhooks,
   });
 
   // defineProperties, not Object.assign: assign would copy the getter's value once.

@@ -9,6 +9,10 @@ import {
   type SimulatorResponse,
   type SimulatorServer,
 } from '../http/simulator-server';
+import { createModificationClock } from '../http/modification-clock';
+import { createStandardWebhooks } from '../http/standard-webhooks';
+import type { WebhookDeliveryOptions } from '../http/webhook-sender';
+import { changedAttributes } from './changed-attributes';
 import { declareScimResources, SCIM_MAX_RESULTS } from './scim-declarations';
 import { caseFoldedView, parseScimFilter, ScimFilterError } from './scim-filter';
 
@@ -17,9 +21,12 @@ import { caseFoldedView, parseScimFilter, ScimFilterError } from './scim-filter'
  * built on scimmy for schemas, filters, PatchOp and discovery documents:
  *
  * - `GET /Users/{id}`, `GET /Users?filter=&startIndex=&count=` (ListResponse, 1-based
- *   startIndex): https://datatracker.ietf.org/doc/html/rfc7644#section-3.4
+ *   startIndex), filters on any attribute, `meta.lastModified gt "<time>"` included (a
+ *   change query): https://datatracker.ietf.org/doc/html/rfc7644#section-3.4
  * - `PATCH /Users/{id}` with PatchOp `Operations`; `op` in any case, as Microsoft Entra
- *   sends "Replace": https://datatracker.ietf.org/doc/html/rfc7644#section-3.5.2
+ *   sends "Replace". A PATCH that changes something sets a new `meta.version` and
+ *   `meta.lastModified` (strictly increasing); one that changes nothing leaves both, as
+ *   the resource did not change: https://datatracker.ietf.org/doc/html/rfc7644#section-3.5.2
  *   https://learn.microsoft.com/en-us/entra/identity/app-provisioning/use-scim-to-provision-users-and-groups
  * - Errors `{schemas:[...Error], status:"404", scimType?, detail}` (status is a string):
  *   https://datatracker.ietf.org/doc/html/rfc7644#section-3.12
@@ -31,7 +38,17 @@ import { caseFoldedView, parseScimFilter, ScimFilterError } from './scim-filter'
  * - Bearer token auth: https://datatracker.ietf.org/doc/html/rfc7644#section-2
  *
  * Admin (not part of the vendor API): `POST /__admin/faults`, `GET /__admin/requests`,
- * `POST /__admin/reset-counters`.
+ * `POST /__admin/reset-counters`, `GET /__admin/writes` (the PATCHes received),
+ * `GET /__admin/webhook-deliveries`, and:
+ * - `POST /__admin/record-change`: a change made in the identity system's own console (not
+ *   a write-back, so not in `/__admin/writes`), validated as a PATCH is. Either
+ *   `{id, attributes: {<path>: value}}`, each entry a `replace` of that path (an attribute,
+ *   `name.givenName`, an extension URN with an object, or `<urn>:<attribute>`), or `{id,
+ *   Operations: [...]}` as in a PatchOp. 200 with the user as `GET /Users/{id}` answers it.
+ * - Webhooks: RFC 7644 defines no outbound notification, so the
+ *   simulator sends a signed Standard Webhook `user.updated` on every change (API or admin)
+ *   to the receivers registered with `POST /__admin/webhooks` (see
+ *   simulators/http/standard-webhooks.ts).
  */
 
 /** Options of the SCIM simulator. */
@@ -46,6 +63,8 @@ export interface ScimSimulatorOptions {
   faults?: FaultConfig;
   /** The system's name in the descriptor (`SYSTEMS`' `name`). @default 'identity' */
   system?: string;
+  /** Retry schedule and timeout of outgoing webhooks. @default see WebhookDeliveryOptions */
+  webhooks?: WebhookDeliveryOptions;
 }
 
 /** A running SCIM simulator, with test access to its state. */
@@ -60,6 +79,7 @@ const BASE_PATH = '/scim/v2';
 const ERROR_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:Error';
 const LIST_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:ListResponse';
 const CONTENT_TYPE = 'application/scim+json; charset=utf-8';
+const PATCH_OP_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 
 /** Starts the SCIM simulator on loopback. */
 export async function startScimSimulator(options: ScimSimulatorOptions): Promise<ScimSimulator> {
@@ -73,6 +93,8 @@ export async function startScimSimulator(options: ScimSimulatorOptions): Promise
   const byPhone = new Map<string, Set<string>>();
   const byExternalId = new Map<string, Set<string>>();
   let baseUrl = '';
+  const now = createModificationClock();
+  const standardWebhooks = createStandardWebhooks(`${system}-simulator-webhooks`);
 
   const keysOf = (user: ScimUser): [Map<string, Set<string>>, string][] => [
     [byUserName, user.userName.toLowerCase()],
@@ -190,27 +212,61 @@ export async function startScimSimulator(options: ScimSimulatorOptions): Promise
     } catch {
       return scimError(400, 'Request body is not valid JSON', 'invalidSyntax');
     }
+    const { user: next, webhooks } = await applyPatch(user, body);
+    return { ...scim(200, render(next), { ETag: next.meta.version }), write: { recordId: id, body }, webhooks };
+  };
+
+  /**
+   * Applies a PatchOp body to a user (throwing scimmy's errors for a bad one); a change
+   * stores a new user object with a new version and stamp, and makes its webhooks.
+   */
+  const applyPatch = async (user: ScimUser, body: unknown): Promise<{ user: ScimUser; webhooks: SimulatorResponse['webhooks'] }> => {
     const operation = new SCIMMY.Messages.PatchOp(entraBooleans(body) as ConstructorParameters<typeof SCIMMY.Messages.PatchOp>[0]);
     const patched = await operation.apply(new SCIMMY.Schemas.User(user, 'out'), async (instance) => {
       // Validate the result as an incoming resource (types, canonical values, required attributes).
       new SCIMMY.Schemas.User(instance, 'in');
       return instance;
     });
-    if (patched) {
-      const next = JSON.parse(JSON.stringify(patched)) as ScimUser;
-      next.id = user.id;
-      next.meta = {
-        ...user.meta,
-        lastModified: new Date().toISOString(),
-        version: `W/"${randomBytes(8).toString('hex')}"`,
-        location: user.meta.location,
-      };
-      if (!next.schemas.includes(CONSENT_EXTENSION_URN) && next[CONSENT_EXTENSION_URN]) next.schemas.push(CONSENT_EXTENSION_URN);
-      unindex(user);
-      index(next);
-      return scim(200, render(next), { ETag: next.meta.version });
+    if (!patched) return { user, webhooks: [] };
+    const next = JSON.parse(JSON.stringify(patched)) as ScimUser;
+    next.id = user.id;
+    next.meta = {
+      ...user.meta,
+      lastModified: now().toISOString(),
+      version: `W/"${randomBytes(8).toString('hex')}"`,
+      location: user.meta.location,
+    };
+    if (!next.schemas.includes(CONSENT_EXTENSION_URN) && next[CONSENT_EXTENSION_URN]) next.schemas.push(CONSENT_EXTENSION_URN);
+    const changedFields = changedAttributes(render(user), render(next));
+    if (changedFields.length === 0) return { user, webhooks: [] };
+    unindex(user);
+    index(next);
+    return { user: next, webhooks: standardWebhooks.messagesFor({ type: 'user.updated', id: next.id, changedFields, record: render(next) }) };
+  };
+
+  /** `POST /__admin/record-change`: a change made in the identity system's console. */
+  const recordChange = async (request: SimulatorRequest): Promise<SimulatorResponse> => {
+    try {
+      let input: { id?: unknown; attributes?: unknown; Operations?: unknown };
+      try {
+        input = JSON.parse(request.body || '{}') as typeof input;
+      } catch {
+        return scimError(400, 'Request body is not valid JSON', 'invalidSyntax');
+      }
+      const user = typeof input?.id === 'string' ? users.get(input.id) : undefined;
+      if (!user) return scimError(404, `Resource ${String(input?.id)} not found`);
+      let Operations = input.Operations;
+      if (Operations === undefined) {
+        if (typeof input.attributes !== 'object' || input.attributes === null || Array.isArray(input.attributes)) {
+          return scimError(400, 'record-change needs attributes (an object of path to value) or Operations', 'invalidSyntax');
+        }
+        Operations = Object.entries(input.attributes).map(([path, value]) => ({ op: 'replace', path, value }));
+      }
+      const { user: next, webhooks } = await applyPatch(user, { schemas: [PATCH_OP_SCHEMA], Operations });
+      return { ...scim(200, render(next), { ETag: next.meta.version }), webhooks };
+    } catch (error) {
+      return fromException(error);
     }
-    return scim(200, render(user), { ETag: user.meta.version });
   };
 
   const discovery = async (resource: 'Schema' | 'ResourceType' | 'ServiceProviderConfig', id?: string): Promise<SimulatorResponse> => {
@@ -260,6 +316,8 @@ export async function startScimSimulator(options: ScimSimulatorOptions): Promise
       kind === 'rate-limit'
         ? scimError(429, 'Too many requests: slow down and retry after the time in Retry-After')
         : scimError(status, 'The service is temporarily unavailable'),
+    admin: { 'POST /__admin/record-change': recordChange, ...standardWebhooks.admin },
+    webhookDelivery: options.webhooks,
   });
 
   return Object.assign(server, { getUser: (id: string) => users.get(id) });

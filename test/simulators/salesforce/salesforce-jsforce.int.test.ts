@@ -1,5 +1,6 @@
-import jsforce, { type Connection, type Record as SfRecord } from 'jsforce';
+import type { Connection, Record as SfRecord } from 'jsforce';
 import type { SalesforceSimulator } from '../../../simulators/salesforce/salesforce-simulator';
+import { jsforceConnection } from '../../harness/jsforce';
 import { startTestSalesforce, testPopulation } from '../../harness/simulators';
 
 /**
@@ -11,23 +12,8 @@ type ContactRow = SfRecord & { Id: string; Email?: string | null };
 
 let simulator: SalesforceSimulator;
 
-/** A jsforce connection whose refreshFn repeats the client-credentials token call. */
-function connect(): Connection {
-  const { baseUrl, credentials } = simulator.descriptor;
-  const conn: Connection = new jsforce.Connection({
-    loginUrl: baseUrl,
-    instanceUrl: baseUrl,
-    version: '65.0',
-    oauth2: { loginUrl: baseUrl, clientId: credentials.clientId, clientSecret: credentials.clientSecret },
-    refreshFn: (c, callback) => {
-      c.oauth2
-        .requestToken({ grant_type: 'client_credentials' })
-        .then((res) => callback(null, res.access_token, res))
-        .catch((error: Error) => callback(error));
-    },
-  });
-  return conn;
-}
+/** A jsforce connection to the simulator under test. */
+const connect = (): Connection => jsforceConnection(simulator);
 
 beforeAll(async () => {
   simulator = await startTestSalesforce({ queryPageSize: 50 });
