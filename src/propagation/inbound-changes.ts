@@ -90,15 +90,18 @@ export class InboundChanges {
 
   /**
    * A flag we hold no value for (never written, never taken in since propagation began):
-   * what the record last reported to the store (its import, say) is the baseline; without
-   * one, a value the store holds is no change, and neither is a grant: "not opted out" in
-   * a CRM is no evidence that someone consented, while a withdrawal is always honoured.
+   * what the record last reported to the store (its import: `npm run import-consents`)
+   * is the baseline. Without one we cannot tell what changed, only what disagrees, and
+   * only a withdrawal is taken in then: the store granting what the system does not.
+   * A grant is not ("not opted out" in a CRM is no evidence that anyone consented), nor
+   * a denial the store has no answer for (both mean "do not contact"); they become the
+   * baseline, so the next change of the flag is seen.
    */
   private async firstSight(customerId: string, record: SourceRecord, flag: SourceConsentFlag, state: () => Promise<ConsentStateDoc>): Promise<Reported> {
     const last = await this.parts.consent.lastReportedBy(customerId, record, flag.channel, flag.purpose);
     if (last !== null) return last === flag.status ? 'KNOWN' : 'NEW';
     const entry = decidingEntry((await state()).consents, flag.channel, flag.purpose, null);
-    return entry?.status === flag.status || flag.status === 'GRANTED' ? 'KNOWN' : 'NEW';
+    return entry?.status === 'GRANTED' && flag.status !== 'GRANTED' ? 'NEW' : 'KNOWN';
   }
 
   /** Records one flag's change; false when the same change had been recorded already (the other path was first). */

@@ -1,7 +1,8 @@
 import { createAdapters } from '../../src/adapters/create-adapters';
 import type { SourceAdapter } from '../../src/adapters/source-adapter';
 import { systemsConfigFromDescriptors } from '../../src/adapters/systems-config-from-descriptors';
-import { composeServices, type ComposedServices } from '../../src/compose-services';
+import { composeServices, type ComposedServices, type ComposeServicesOptions } from '../../src/compose-services';
+import { newWebhookSecrets, registerWebhooks } from '../../simulators/register-webhooks';
 import type { Logger } from '../../src/observability/logger';
 import type { RunningSimulator, SimulatorDescriptor } from '../../simulators/simulator';
 import type { ScimSimulatorOptions } from '../../simulators/scim/scim-simulator';
@@ -20,6 +21,11 @@ export interface TestStackOptions {
   logger?: Logger;
   /** The gateway's limits. @default the gateway's */
   limits?: RequestLimitsOptions;
+  /**
+   * Propagation: webhooks registered with every simulator and the delivery worker and
+   * change poller running (with these settings). @default off: outbox rows stay PENDING
+   */
+  propagation?: Omit<NonNullable<ComposeServicesOptions['propagation']>, 'webhookSecrets'>;
 }
 
 /** A store, the three vendor simulators, the composed services over them and a gateway, started and stopped together. */
@@ -34,12 +40,18 @@ export interface TestStack {
 }
 
 /** Starts the whole stack over the test population (call in beforeAll, `stop` in afterAll). */
-export async function startTestStack({ scim = {}, describe = (descriptor) => descriptor, logger, limits }: TestStackOptions = {}): Promise<TestStack> {
+export async function startTestStack({ scim = {}, describe = (descriptor) => descriptor, logger, limits, propagation }: TestStackOptions = {}): Promise<TestStack> {
   const store = await openTestStore();
   const simulators = await Promise.all([startTestSalesforce(), startTestMailchimp(), startTestScim(scim)]);
-  const adapters = createAdapters(systemsConfigFromDescriptors(simulators.map((simulator) => describe(simulator.descriptor))));
-  const composed = composeServices({ store, adapters });
-  const gateway = await startTestGateway(store, composed.services, { logger, limits });
+  const descriptors = simulators.map((simulator) => describe(simulator.descriptor));
+  const adapters = createAdapters(systemsConfigFromDescriptors(descriptors));
+  const webhookSecrets = propagation ? newWebhookSecrets(descriptors) : {};
+  const composed = composeServices({ store, adapters, propagation: { ...propagation, webhookSecrets } });
+  const gateway = await startTestGateway(store, composed.services, { logger, limits, webhooks: composed.propagation.intake });
+  if (propagation) {
+    await registerWebhooks(descriptors, gateway.baseUrl, webhookSecrets);
+    composed.propagation.start();
+  }
   return {
     store,
     simulators,
@@ -48,6 +60,7 @@ export async function startTestStack({ scim = {}, describe = (descriptor) => des
     gateway,
     stop: async () => {
       await gateway.stop();
+      await composed.propagation.stop();
       await Promise.all(adapters.map((adapter) => adapter.close()));
       await Promise.all(simulators.map((simulator) => simulator.stop()));
       await store.dropAndClose();
