@@ -20,6 +20,8 @@ import { startConsentSweeper } from './consent/consent-sweeper';
 import { composeServices } from './compose-services';
 import { startEmbeddedSimulators } from './embedded-simulators';
 import { loadDemoData } from './demo-data';
+import type { AddressInfo } from 'node:net';
+import { newWebhookSecrets, registerWebhooks } from '../simulators/register-webhooks';
 
 /** Exit codes: 2 is a configuration the process cannot run with; 1 any other failure to start. */
 const EXIT_BAD_CONFIG = 2;
@@ -60,6 +62,8 @@ async function main(): Promise<void> {
     : await startEmbeddedSimulators({ population: config.POPULATION, seed: config.SEED });
   const adapters = createAdapters(settings.systems ?? systemsConfigFromDescriptors(simulators!.descriptors), { metrics, logger });
 
+  // The embedded demo's simulators get fresh webhook secrets, registered once the gateway listens.
+  const webhookSecrets = simulators ? newWebhookSecrets(simulators.descriptors) : config.WEBHOOK_SECRETS;
   const embeddedPort = config.MONGODB_URI ? undefined : await freeLoopbackPort();
   const store = new MongoStore({
     uri: config.MONGODB_URI ?? `mongodb://127.0.0.1:${embeddedPort}/`,
@@ -78,7 +82,7 @@ async function main(): Promise<void> {
       retry: config.PROPAGATION_RETRY,
       concurrency: config.PROPAGATION_CONCURRENCY,
       pollIntervalMs: config.POLL_INTERVAL_MS,
-      webhookSecrets: config.WEBHOOK_SECRETS,
+      webhookSecrets,
     },
   });
   const access = createAccess(store, { oidc: oidcSettings(config), logger });
@@ -108,6 +112,7 @@ async function main(): Promise<void> {
     for (const descriptor of simulators.descriptors) {
       logger.info({ system: descriptor.name, baseUrl: descriptor.baseUrl }, 'embedded simulator started');
     }
+    await registerWebhooks(simulators.descriptors, `http://127.0.0.1:${(gateway.httpServer.address() as AddressInfo).port}`, webhookSecrets);
   }
 
   let embedded: EmbeddedFerretdb | undefined;

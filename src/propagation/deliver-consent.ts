@@ -23,8 +23,8 @@ export interface DeliverConsentParts {
 /** How often a delivery re-reads the state after writing and writes again because a newer change arrived meanwhile. */
 const MAX_CATCH_UPS = 5;
 
-/** How long a row waits when the system's circuit is open (the breaker's half-open probe decides when calls resume). */
-const CIRCUIT_WAIT_MS = 5000;
+/** The least a row waits when the system's circuit is open (its breaker lets a probe through after its own delay). */
+const CIRCUIT_WAIT_MS = 1000;
 
 /** Source answers that no retry can change: the row is parked (DEAD) at once, for a person to look at and replay. */
 const permanentKinds = new Set(['BAD_REQUEST', 'NOT_FOUND', 'AUTH']);
@@ -72,11 +72,10 @@ export async function deliverConsent(parts: DeliverConsentParts, row: DeliveryRo
   } catch (error) {
     if (!(error instanceof SourceError)) throw error;
     if (permanentKinds.has(error.kind)) return { status: 'DEAD', lastError: error.message, failures: (row.failures ?? 0) + 1 };
-    // An open circuit made no call: the row waits for the system to recover without spending its attempts.
-    const circuitOpen = error.kind === 'CIRCUIT_OPEN';
-    const failures = (row.failures ?? 0) + (circuitOpen ? 0 : 1);
+    // An open circuit made no call, but says the system is failing: it counts, and the row waits a little longer.
+    const failures = (row.failures ?? 0) + 1;
     if (failures >= parts.schedule.maxAttempts) return { status: 'DEAD', lastError: error.message, failures };
-    const delay = circuitOpen ? Math.max(CIRCUIT_WAIT_MS, error.retryAfterMs ?? 0) : retryDelayMs(parts.schedule, failures, error.retryAfterMs);
+    const delay = Math.max(retryDelayMs(parts.schedule, failures, error.retryAfterMs), error.kind === 'CIRCUIT_OPEN' ? CIRCUIT_WAIT_MS : 0);
     return { status: 'PENDING', lastError: error.message, nextAttemptAt: new Date(parts.now().getTime() + delay), failures };
   }
 }

@@ -18,7 +18,7 @@ export interface DeliveryRowDoc extends Omit<ConsentOutboxDoc, 'status' | 'attem
   status: DeliveryStatus;
   /** Attempts claimed so far (a claim is a unique insert of `<row id>#<attempt>`). */
   attempts: number;
-  /** Failed attempts since the row was queued or replayed (an open circuit, which made no call, is not one); DEAD at the schedule's maximum. */
+  /** Failed attempts since the row was queued or replayed (an open circuit's refusal included); DEAD at the schedule's maximum. */
   failures?: number;
   /** Until when the worker that claimed the current attempt holds it; after, another may claim the next. */
   leaseUntil?: Date | null;
