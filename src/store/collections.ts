@@ -26,6 +26,8 @@ export const collectionNames = Object.freeze({
   consentSettings: 'consent_settings',
   /** The last drift seen between a source and the store, `_id` = `<system>|<customerId>`; only customers with drift have one. */
   consentDrift: 'consent_drift',
+  /** Every event once, by when it was recorded, for subscriptions in any process: `_id` = the event id, read by its time `bucket` (src/consent/consent-feed.ts). */
+  consentFeed: 'consent_feed',
 
   // --- identity (src/identity) ------------------------------------------------
   /** Golden customers, `_id` = customerId. */
@@ -80,6 +82,8 @@ export const indexDefinitions: readonly IndexDefinition[] = Object.freeze<IndexD
   { collection: collectionNames.consentEvents, key: { idempotencyKey: 1 }, options: { name: 'idempotencyKey_unique', unique: true } },
   { collection: collectionNames.consentOutbox, key: { eventId: 1, system: 1 }, options: { name: 'eventId_system_unique', unique: true } },
   { collection: collectionNames.consentDrift, key: { system: 1 }, options: { name: 'system' } },
+  // Subscriptions read the feed by equality ($in) on its time bucket, which FerretDB pushes down.
+  { collection: collectionNames.consentFeed, key: { bucket: 1 }, options: { name: 'bucket' } },
 
   // --- access -----------------------------------------------------------------
   { collection: collectionNames.accessRecords, key: { customerIds: 1 }, options: { name: 'customerIds' } },
