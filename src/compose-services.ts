@@ -1,5 +1,5 @@
 import type { SourceAdapter } from './adapters/source-adapter';
-import { ConsentService } from './consent/consent-service';
+import { ConsentService, type ConsentServiceOptions } from './consent/consent-service';
 import type { IdentityConfig } from './identity/identity-config';
 import { createCustomerServices, type CustomerServices } from './profile/create-customer-services';
 import type { ProfileConfig } from './profile/profile-config';
@@ -16,6 +16,8 @@ export interface ComposeServicesOptions {
   identity?: IdentityConfig;
   /** Merge rules and source budgets. @default the profile defaults */
   profile?: ProfileConfig;
+  /** How this process reads the subscriptions' feed. @default the consent store's defaults */
+  consentFeed?: ConsentServiceOptions['feed'];
 }
 
 /** Every service, plus the parts the process runs beside requests (backfill, sweeper). */
@@ -32,7 +34,7 @@ export interface ComposedServices {
  * customer's consents for unlink reports, and every consent event gets an outbox row
  * per connected system other than its source.
  */
-export function composeServices({ store, adapters, identity, profile }: ComposeServicesOptions): ComposedServices {
+export function composeServices({ store, adapters, identity, profile, consentFeed }: ComposeServicesOptions): ComposedServices {
   const systemNames = adapters.map((adapter) => adapter.name);
   // The two services refer to each other: the callbacks below run only after `consent` exists.
   const customers = createCustomerServices({
@@ -53,7 +55,7 @@ export function composeServices({ store, adapters, identity, profile }: ComposeS
         recordedAt: event.recordedAt,
       })),
   });
-  const consent = new ConsentService({ store, directory: customers.directory, connectedSystems: () => systemNames });
+  const consent = new ConsentService({ store, directory: customers.directory, connectedSystems: () => systemNames, feed: consentFeed });
   return {
     customers,
     consent,

@@ -72,6 +72,7 @@ async function main(): Promise<void> {
     adapters,
     identity: settings.identity,
     profile: settings.profile,
+    consentFeed: { pollMs: config.CONSENT_FEED_POLL_MS, settleMs: config.CONSENT_FEED_SETTLE_MS, logger },
   });
   const access = createAccess(store, { oidc: oidcSettings(config), logger });
   const gateway = await createGateway({
