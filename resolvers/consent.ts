@@ -28,6 +28,17 @@ export const consentResolvers = {
     confirmDoubleOptIn: (_parent: unknown, args: { token: string; evidence?: ChangeEvidenceInput | null }, { services, principal }: GatewayContext) =>
       services.consent.confirmDoubleOptIn(args.token, args.evidence ?? null, changeAuthorOf(principal)),
   },
+  Subscription: {
+    // The iterator yields the payload itself (or the GatewayError that ends it), so each field resolves to what it was sent.
+    consentChanged: {
+      subscribe: (_parent: unknown, args: { customerId: string }, { services }: GatewayContext) => services.consent.consentChanges(args.customerId),
+      resolve: (payload: unknown) => payload,
+    },
+    consentEvents: {
+      subscribe: (_parent: unknown, args: { after?: string | null }, { services }: GatewayContext) => services.consent.consentEventsFrom(args.after ?? null),
+      resolve: (payload: unknown) => payload,
+    },
+  },
   Customer: {
     consents: (parent: { id: string }, _args: unknown, { services }: GatewayContext) => services.consent.currentConsents(parent.id),
     preferences: (parent: { id: string }, _args: unknown, { services }: GatewayContext) => services.consent.currentPreferences(parent.id),

@@ -1,5 +1,5 @@
 import type { SourceAdapter } from './adapters/source-adapter';
-import { ConsentService } from './consent/consent-service';
+import { ConsentService, type ConsentServiceOptions } from './consent/consent-service';
 import type { IdentityConfig } from './identity/identity-config';
 import { createCustomerServices, type CustomerServices } from './profile/create-customer-services';
 import type { ProfileConfig } from './profile/profile-config';
@@ -23,6 +23,8 @@ export interface ComposeServicesOptions {
   profile?: ProfileConfig;
   /** Delivery, polling and webhook settings, and where propagation logs. @default silent, the defaults */
   propagation?: Omit<PropagationOptions, 'store' | 'adapters' | 'consent' | 'records' | 'logger'> & { logger?: PropagationOptions['logger'] };
+  /** How this process reads the subscriptions' feed. @default the consent store's defaults */
+  consentFeed?: ConsentServiceOptions['feed'];
 }
 
 /** Every service, plus the parts the process runs beside requests (backfill, sweeper). */
@@ -41,7 +43,7 @@ export interface ComposedServices {
  * customer's consents for unlink reports, and every consent event gets an outbox row
  * per connected system other than its source.
  */
-export function composeServices({ store, adapters, identity, profile, propagation: propagationOptions = {} }: ComposeServicesOptions): ComposedServices {
+export function composeServices({ store, adapters, identity, profile, consentFeed, propagation: propagationOptions = {} }: ComposeServicesOptions): ComposedServices {
   const systemNames = adapters.map((adapter) => adapter.name);
   // The two services refer to each other: the callbacks below run only after `consent` exists.
   const customers = createCustomerServices({
@@ -62,7 +64,7 @@ export function composeServices({ store, adapters, identity, profile, propagatio
         recordedAt: event.recordedAt,
       })),
   });
-  const consent = new ConsentService({ store, directory: customers.directory, connectedSystems: () => systemNames });
+  const consent = new ConsentService({ store, directory: customers.directory, connectedSystems: () => systemNames, feed: consentFeed });
   const { logger = silentLogger, ...propagationSettings } = propagationOptions;
   const propagation = createPropagation({ store, adapters, consent, records: new LinkedRecords(customers.graph), logger, ...propagationSettings });
   return {

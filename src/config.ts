@@ -51,6 +51,18 @@ const configSchema = z.object({
     .int('a whole number of milliseconds')
     .min(0, 'zero or more milliseconds')
     .default(10_000),
+  CONSENT_FEED_POLL_MS: z.coerce
+    .number({ error: 'a number of milliseconds' })
+    .int('a whole number of milliseconds')
+    .min(20, 'from 20 to 10000 milliseconds')
+    .max(10_000, 'from 20 to 10000 milliseconds')
+    .default(200),
+  CONSENT_FEED_SETTLE_MS: z.coerce
+    .number({ error: 'a number of milliseconds' })
+    .int('a whole number of milliseconds')
+    .min(0, 'from 0 to 60000 milliseconds')
+    .max(60_000, 'from 0 to 60000 milliseconds')
+    .default(500),
   OIDC_ISSUER: z.url({ error: "the identity provider's issuer URL (https://...)" }).optional(),
   OIDC_AUDIENCE: z.string().min(1, 'the audience access tokens are issued for').optional(),
   OIDC_JWKS_URL: z.url({ error: "the URL of the issuer's JSON Web Key Set" }).optional(),

@@ -84,6 +84,7 @@ async function main(): Promise<void> {
       pollIntervalMs: config.POLL_INTERVAL_MS,
       webhookSecrets,
     },
+    consentFeed: { pollMs: config.CONSENT_FEED_POLL_MS, settleMs: config.CONSENT_FEED_SETTLE_MS, logger },
   });
   const access = createAccess(store, { oidc: oidcSettings(config), logger });
   const gateway = await createGateway({

@@ -12,6 +12,8 @@ describe('loadConfig', () => {
       POPULATION: 1000,
       SEED: 1,
       SHUTDOWN_TIMEOUT_MS: 10_000,
+      CONSENT_FEED_POLL_MS: 200,
+      CONSENT_FEED_SETTLE_MS: 500,
       OIDC_ROLES_CLAIM: 'roles',
       OIDC_CLOCK_SKEW_SECONDS: 60,
     });
@@ -25,6 +27,7 @@ describe('loadConfig', () => {
     [{ PORT: 'abc' }, 'PORT="abc"'],
     [{ PORT: '-1' }, 'PORT="-1"'],
     [{ SHUTDOWN_TIMEOUT_MS: 'soon' }, 'SHUTDOWN_TIMEOUT_MS="soon"'],
+    [{ CONSENT_FEED_POLL_MS: '5' }, 'CONSENT_FEED_POLL_MS="5"'],
     [{ MONGODB_DB: 'a.b' }, 'MONGODB_DB="a.b"'],
     [{ NODE_ENV: 'staging' }, 'NODE_ENV="staging"'],
     [{ OIDC_ISSUER: 'https://login.example.com' }, 'OIDC_AUDIENCE=(not set)'],

@@ -92,6 +92,14 @@ export const accessPolicy: AccessPolicy = Object.freeze<AccessPolicy>({
       systems: operators,
       accessLog: accessLogReaders,
     },
+    Subscription: {
+      // Live history: whoever reads a customer's consent history (a customer only their own, below).
+      consentChanged: historyReaders,
+      // Every customer's changes as they happen: an integration's feed, to mirror or react to them.
+      // People read history customer by customer (support, compliance, each one with a reason);
+      // a firehose of everyone would bypass that, so it is internal-app's (and admin's) only.
+      consentEvents: [app],
+    },
     Mutation: {
       ...same(consentWriters, 'recordConsent', 'updatePreferences'),
       // The token is the proof: it went to the person's own address.
@@ -135,6 +143,7 @@ export const accessPolicy: AccessPolicy = Object.freeze<AccessPolicy>({
     ConsentVocabulary: same(everyone, 'channels', 'purposes', 'topics', 'frequencies'),
     ConsentEventConnection: same(historyReaders, 'edges', 'pageInfo'),
     ConsentEventEdge: same(historyReaders, 'cursor', 'node'),
+    ConsentEventAtPosition: same([app], 'position', 'event'),
     ConsentPageInfo: same(historyReaders, 'hasNextPage', 'endCursor'),
     ConsentEvent: {
       ...same(historyReaders, 'id', 'customerId', 'seq', 'kind', 'consent', 'preferences', 'capturedAt', 'recordedAt', 'source', 'actor'),
@@ -186,6 +195,7 @@ export const accessPolicy: AccessPolicy = Object.freeze<AccessPolicy>({
       return Object.keys(by).every((key) => key === 'id' || by[key] == null) ? [by.id] : null;
     },
     'Query.consentHistory': customerIdArgument,
+    'Subscription.consentChanged': customerIdArgument,
     // Names no customer: the vocabulary is the same for everyone.
     'Query.consentVocabulary': () => [],
     'Mutation.recordConsent': changesArgument,

@@ -6,11 +6,14 @@ import { beats, emptyConsentState, foldConsentEvents } from './fold-consent-even
 import type { ConsentRepository } from './consent-repository';
 import type { ValidChange } from './validate-changes';
 import { BackgroundBatches } from '../store/background-batches';
+import type { ConsentFeed } from './consent-feed';
 
 /** Options of {@link ConsentLogWriter}. */
 export interface ConsentLogWriterOptions {
   /** The names of the connected systems; an event gets an outbox row for each one except its source. @default () => [] */
   connectedSystems?: () => readonly string[];
+  /** The feed subscriptions read; each event gets its entry with its outbox rows. @default none */
+  feed?: ConsentFeed;
   /** Test-only hook, run after an event is appended and before it is folded (the crash test kills the process here). @default none */
   afterEventAppended?: (event: ConsentEventDoc) => void | Promise<void>;
   /** Attempts at a log position before giving up with CONFLICT. @default 100 */
@@ -39,9 +42,9 @@ export interface AppendResult {
  *    key is unique: the insert is the one atomic step. E11000 means another writer
  *    took the position (re-read, back off, retry) or the key was used before (answer
  *    with that first event, or CONFLICT if its payload differs).
- * 2. and 3., at once: make sure the outbox rows of every event being folded exist
- *    (insert, E11000 ignored), and fold the events into the state document, which
- *    records the position it folded to.
+ * 2. and 3., at once: make sure the outbox rows and the feed entry (ConsentFeed) of
+ *    every event being folded exist (inserts, E11000 ignored), and fold the events
+ *    into the state document, which records the position it folded to.
  *
  * Invariants, which hold on FerretDB v1 (where a conditional update can lose a race)
  * as on MongoDB:
@@ -51,8 +54,9 @@ export interface AppendResult {
  * - A stored state is always exactly f(events 1..state.seq): every writer folds a
  *   full prefix (stored state + the tail read from the log), and f is deterministic.
  *   A lost update can therefore only leave the state BEHIND the log, never wrong.
- * - Every acknowledged event has its outbox rows: its writer ensured them before
- *   answering. An event whose writer died has its mark, and the sweeper ensures them.
+ * - Every acknowledged event has its outbox rows and its feed entry: its writer ensured
+ *   them before answering. An event whose writer died has its mark, and the sweeper
+ *   ensures them.
  * - Behind is detectable with one `_id` lookup: the state is current iff there is no
  *   event at state.seq + 1. (On FerretDB v1 that lookup is a scan in SQLite; see
  *   ConsentRepository. So the writer's first attempt skips it and lets the unique
@@ -69,6 +73,7 @@ export interface AppendResult {
 export class ConsentLogWriter {
   private readonly connectedSystems: () => readonly string[];
   private readonly afterEventAppended?: (event: ConsentEventDoc) => void | Promise<void>;
+  private readonly feed?: ConsentFeed;
   private readonly maxAttempts: number;
   private readonly now: () => Date;
   /** Marks of acknowledged writes, cleared in batches after the answer (a mark left behind only makes the sweeper check a finished write). */
@@ -76,9 +81,10 @@ export class ConsentLogWriter {
 
   constructor(
     private readonly repository: ConsentRepository,
-    { connectedSystems = () => [], afterEventAppended, maxAttempts = 100, now = () => new Date() }: ConsentLogWriterOptions = {},
+    { connectedSystems = () => [], feed, afterEventAppended, maxAttempts = 100, now = () => new Date() }: ConsentLogWriterOptions = {},
   ) {
     this.connectedSystems = connectedSystems;
+    this.feed = feed;
     this.afterEventAppended = afterEventAppended;
     this.maxAttempts = maxAttempts;
     this.now = now;
@@ -178,11 +184,16 @@ export class ConsentLogWriter {
     return state;
   }
 
-  /** Steps 2 and 3 for `events`, which continue `base`: their outbox rows and the folded state, in one round trip. */
+  /** Steps 2 and 3 for `events`, which continue `base`: their outbox rows, feed entries and the folded state, in one round trip. */
   private async projectStep(base: ConsentStateDoc, events: readonly ConsentEventDoc[]): Promise<ConsentStateDoc> {
     const state = foldConsentEvents(base, [...events]);
-    await Promise.all([this.ensureOutboxRows(events), this.repository.writeState(state)]);
+    await Promise.all([this.ensureOutboxRows(events), this.ensureFeedEntries(events), this.repository.writeState(state)]);
     return state;
+  }
+
+  /** Makes sure each event is in the subscriptions' feed, once (the sweeper calls this for a dead write's event). */
+  async ensureFeedEntries(events: readonly ConsentEventDoc[]): Promise<void> {
+    await this.feed?.ensureEntries(events);
   }
 
   /**

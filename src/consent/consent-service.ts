@@ -18,6 +18,10 @@ import { sweepConsentLog, type SweepReport } from './sweep-consent-log';
 import { compareWithSourceFlags } from './compare-with-source-flags';
 import { ConsentDriftStore, type SourceDrift } from './consent-drift-store';
 import type { SourceConsentFlag } from '../adapters/source-adapter';
+import { ConsentFeed, type ConsentFeedDoc } from './consent-feed';
+import { ConsentFeedPoller, type ConsentFeedPollerOptions } from './consent-feed-poller';
+import { decodePosition, encodePosition } from './feed-position';
+import type { FeedKey } from './consent-feed';
 
 /** Options of {@link ConsentService}. */
 export interface ConsentServiceOptions {
@@ -38,6 +42,8 @@ export interface ConsentServiceOptions {
   doubleOptInTtlMs?: number;
   /** Customers whose changes are written concurrently within one request. @default 8 */
   writeConcurrency?: number;
+  /** How the subscriptions' feed is read in this process (src/consent/consent-feed-poller.ts). @default every 200 ms, 500 ms behind the clock */
+  feed?: Pick<ConsentFeedPollerOptions, 'pollMs' | 'settleMs' | 'maxQueued' | 'logger'>;
   /** Test-only: runs after an event is appended, before it is folded (the crash test kills the process here). @default none */
   afterEventAppended?: (event: ConsentEventDoc) => void | Promise<void>;
   /** The clock. @default () => new Date() */
@@ -103,6 +109,12 @@ export interface ConsentHistoryPage {
 /** An event as the API shows it. */
 export type ConsentEventView = Omit<ConsentEventDoc, '_id' | 'payloadHash'> & { id: string };
 
+/** One event of `consentEvents`, with the position to resume after it. */
+export interface ConsentEventAtPosition {
+  position: string;
+  event: ConsentEventView;
+}
+
 /** One customer's eligibility; personal data only in `excludedContactPoints`, shown to the caller who asked. */
 export interface EligibilityAnswer extends Eligibility {
   customerId: string;
@@ -160,6 +172,8 @@ export class ConsentService {
   private readonly writeConcurrency: number;
   private readonly now: () => Date;
   private readonly drift: ConsentDriftStore;
+  private readonly feed: ConsentFeed;
+  private readonly feedPoller: ConsentFeedPoller;
 
   constructor({
     store,
@@ -171,12 +185,16 @@ export class ConsentService {
     maxEligibilityIds = 10_000,
     doubleOptInTtlMs = 7 * 24 * 3600_000,
     writeConcurrency = 8,
+    feed = {},
     afterEventAppended,
     now = () => new Date(),
   }: ConsentServiceOptions) {
     this.vocabulary = validateConsentVocabulary(vocabulary);
     this.repository = new ConsentRepository(store);
-    this.writer = new ConsentLogWriter(this.repository, { connectedSystems, afterEventAppended, now });
+    // The feed keeps the wall clock even when a test fakes `now`: readers in other processes compare theirs with it.
+    this.feed = new ConsentFeed(store);
+    this.feedPoller = new ConsentFeedPoller({ ...feed, feed: this.feed, loadEvents: (entries) => this.feedEvents(entries) });
+    this.writer = new ConsentLogWriter(this.repository, { connectedSystems, feed: this.feed, afterEventAppended, now });
     this.tokens = new DoubleOptInTokens(store);
     this.drift = new ConsentDriftStore(store);
     this.directory = directory;
@@ -409,6 +427,32 @@ export class ConsentService {
     return sweepConsentLog(this.repository, this.writer, { now: this.now(), graceMs });
   }
 
+  /**
+   * Every event recorded for `customerId` from now on, as the feed delivers it (within
+   * a second, from any process: ConsentFeedPoller). A merged-away id follows its
+   * survivor, as reads do; the id is resolved when subscribing. NOT_FOUND for an
+   * unknown id. The iterator may end with a GatewayError as its last item.
+   */
+  async consentChanges(customerId: string): Promise<AsyncIterableIterator<ConsentEventView | GatewayError>> {
+    const survivor = await this.resolveForRead(customerId, 'customerId');
+    return this.feedPoller.subscribe({ customerId: survivor, after: null }, (item) => toEventView(item.event));
+  }
+
+  /**
+   * Every event of every customer in feed order from just after `after` (a `position`
+   * this feed sent; null: from now), each with its own position (see ConsentFeed for
+   * the guarantee). BAD_USER_INPUT for a position this store's feed did not send.
+   */
+  async consentEventsFrom(after: string | null): Promise<AsyncIterableIterator<ConsentEventAtPosition | GatewayError>> {
+    const key = after === null ? null : await this.feedKeyOf(after);
+    return this.feedPoller.subscribe({ customerId: null, after: key }, (item) => ({ position: encodePosition(item.key), event: toEventView(item.event) }));
+  }
+
+  /** Ends every subscription of this process and stops reading the feed; call when the server stops. */
+  closeFeed(): Promise<void> {
+    return this.feedPoller.stop();
+  }
+
   /** Resolves once the bookkeeping of acknowledged writes is done; call before closing the store. */
   drain(): Promise<void> {
     return this.writer.drain();
@@ -449,6 +493,45 @@ export class ConsentService {
   private async readWholeLog(customerId: string): Promise<ConsentEventDoc[]> {
     const { seq } = await this.writer.catchUp(customerId);
     return this.repository.readLog(customerId, seq);
+  }
+
+  /** The feed key a client's position names: BAD_USER_INPUT unless this store's feed holds that entry. */
+  private async feedKeyOf(position: string): Promise<FeedKey> {
+    const key = decodePosition(position);
+    if (!key) {
+      throw new BadUserInputError('after: not a position from consentEvents; pass the `position` of the last event you received, or null to start from now.', {
+        extensions: { field: 'after' },
+      });
+    }
+    const entry = await this.feed.findEntry(key.eventId);
+    if (entry?.at.getTime() !== key.at) {
+      throw new BadUserInputError("after: this gateway's feed never sent this position (is it from another deployment?); pass a position it sent, or null to start from now.", {
+        extensions: { field: 'after' },
+      });
+    }
+    return key;
+  }
+
+  /**
+   * The events of feed entries, each with `from` as history derives it (fromAtCapture)
+   * over its customer's log up to the newest event asked for: one indexed read per
+   * customer, a few customers at once. Up to that event, not the whole log, so the same
+   * event reads the same on every resume.
+   */
+  private async feedEvents(entries: readonly ConsentFeedDoc[]): Promise<ConsentEventDoc[]> {
+    const heads = new Map<string, number>();
+    for (const entry of entries) heads.set(entry.customerId, Math.max(heads.get(entry.customerId) ?? 0, entry.seq));
+    const wanted = new Set(entries.map((entry) => entry._id));
+    const customers = [...heads.entries()];
+    const found: ConsentEventDoc[] = [];
+    const worker = async () => {
+      for (let next = customers.shift(); next; next = customers.shift()) {
+        const log = await this.repository.readLog(next[0], next[1]);
+        found.push(...fromAtCapture(log).filter((event) => wanted.has(event._id)));
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.writeConcurrency, customers.length) }, worker));
+    return found;
   }
 
   /** Checks an eligibility question (BAD_USER_INPUT naming the argument) and normalises its contact point. */

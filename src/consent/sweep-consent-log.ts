@@ -12,7 +12,7 @@ export interface SweepReport {
 /**
  * Finishes what a crash left half-done: for every write mark older than `graceMs` (a
  * write in flight is younger), the customer's log tail is folded into its state, the
- * marked event's outbox rows are made sure of (ConsentLogWriter's invariants), and then
+ * marked event's outbox rows and feed entry are made sure of (ConsentLogWriter's invariants), and then
  * the mark is cleared.
  * Idempotent and safe in many processes at once: folding twice changes nothing.
  */
@@ -32,7 +32,7 @@ export async function sweepConsentLog(
       done.add(mark.customerId);
     }
     const event = await repository.findEventByIdempotencyKey(mark.idempotencyKey ?? mark._id.slice(mark.customerId.length + 1));
-    if (event) await writer.ensureOutboxRows([event]);
+    if (event) await Promise.all([writer.ensureOutboxRows([event]), writer.ensureFeedEntries([event])]);
     await repository.markWritesDone([mark._id]);
   }
   return { stale: stale.length, healed };

@@ -161,6 +161,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     stop: async () => {
       accepting = false;
       await webSocket.close(shutdownTimeoutMs, settleTimeoutMs); // first: Apollo's drain would end its sockets without a close frame
+      await services.consent.closeFeed(); // subscriptions ended with their connections; no feed read may outlive the store
       await apollo.stop(); // drains httpServer: stops accepting, waits for in-flight requests, then cuts
       const cut = [...executing.values()].filter((res) => !res.writableEnded).length;
       if (cut > 0) {

@@ -77,7 +77,7 @@ export interface GraphqlWebSocket {
 /** What an acknowledged connection carries. */
 interface ConnectionState {
   /** Operations that passed every check, by subscribe id, until they complete. */
-  operations: Map<string, { context: GatewayContext; collector: AccessRecordCollector; operationName: string | null; answered: boolean }>;
+  operations: Map<string, { context: GatewayContext; collector: AccessRecordCollector; operationName: string | null }>;
 }
 
 type WsContext = Context<Record<string, unknown> | undefined, Extra & Partial<ConnectionState>>;
@@ -100,9 +100,11 @@ const CLOSE = { unauthorized: 4401, forbidden: 4403, tryAgainLater: 1013, intern
  *   `x-purpose` connection param or `@purpose`): a refusal is an `error` message with
  *   HTTP's code and message;
  * - execution runs against the guarded schema with a context built as HTTP's, errors
- *   masked by HTTP's `formatError`, and an answer that carried personal data leaves one
- *   access record (the same collector as HTTP's plugin, fed by a wrapper around each
- *   field's resolver).
+ *   masked by HTTP's `formatError`, and each result that carried personal data (a
+ *   query's answer, each event of a subscription) leaves one access record as it is
+ *   sent (the same collector as HTTP's plugin, fed by a wrapper around each field's
+ *   resolver). A subscription's purpose is checked once, when it starts, and goes
+ *   into the record of each of its events.
  */
 export function graphqlWebSocket(options: GraphqlWebSocketOptions): GraphqlWebSocket {
   const { httpServer, schema, authenticator, limits, contextFor, personal, purposeRequiredFor, records, logger, formatError, path = '/graphql', maxPayload = 1024 * 1024 } = options;
@@ -161,7 +163,7 @@ export function graphqlWebSocket(options: GraphqlWebSocketOptions): GraphqlWebSo
     }
     const collector = new AccessRecordCollector(personal);
     collectors.set(context, collector);
-    state.operations.set(id, { context, collector, operationName: name, answered: false });
+    state.operations.set(id, { context, collector, operationName: name });
     return { schema: observed, document, operationName: operationName ?? undefined, variableValues: variables, contextValue: context };
   };
 
@@ -206,17 +208,21 @@ export function graphqlWebSocket(options: GraphqlWebSocketOptions): GraphqlWebSo
       },
       onNext: (ctx, id, _payload, args, result) => {
         const operation = ctx.extra.operations?.get(id);
-        if (operation) operation.answered = true;
+        if (operation) {
+          // One record per result sent: a query's one, and each event of a subscription as it goes out
+          // (a subscription may stay open for days; its reads are recorded as they happen, not when it ends).
+          const record = operation.collector.record(operation.context, operation.operationName);
+          if (record) records.record(record);
+          operation.collector = new AccessRecordCollector(personal);
+          collectors.set(operation.context, operation.collector);
+        }
         if (result.errors) logUnexpectedErrors(result.errors, (args.contextValue as GatewayContext).logger, cutOff);
         const { errors, ...rest } = result;
         return { ...rest, ...(errors && { errors: errors.map(format) }) };
       },
       onError: (_ctx, _id, _payload, errors) => errors.map(format),
       onComplete: (ctx, id) => {
-        const operation = ctx.extra.operations?.get(id);
-        ctx.extra.operations?.delete(id);
-        const record = operation?.answered ? operation.collector.record(operation.context, operation.operationName) : undefined;
-        if (record) records.record(record);
+        ctx.extra.operations?.delete(id); // its results' records went out with them (onNext)
       },
     },
     server,

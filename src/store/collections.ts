@@ -26,6 +26,8 @@ export const collectionNames = Object.freeze({
   consentSettings: 'consent_settings',
   /** The last drift seen between a source and the store, `_id` = `<system>|<customerId>`; only customers with drift have one. */
   consentDrift: 'consent_drift',
+  /** Every event once, by when it was recorded, for subscriptions in any process: `_id` = the event id, read by its time `bucket` (src/consent/consent-feed.ts). */
+  consentFeed: 'consent_feed',
 
   // --- propagation (src/propagation) ------------------------------------------
   /** A worker's claim of one delivery attempt, `_id` = `<outbox row id>#<attempt>` (the unique insert is the lease). */
@@ -97,6 +99,8 @@ export const indexDefinitions: readonly IndexDefinition[] = Object.freeze<IndexD
   // Workers find due rows by status, the ledger reads a customer's rows: both equalities reach the index on FerretDB.
   { collection: collectionNames.consentOutbox, key: { status: 1 }, options: { name: 'status' } },
   { collection: collectionNames.consentOutbox, key: { customerId: 1 }, options: { name: 'customerId' } },
+  // Subscriptions read the feed by equality ($in) on its time bucket, which FerretDB pushes down.
+  { collection: collectionNames.consentFeed, key: { bucket: 1 }, options: { name: 'bucket' } },
 
   // --- access -----------------------------------------------------------------
   { collection: collectionNames.accessRecords, key: { customerIds: 1 }, options: { name: 'customerIds' } },

@@ -1,5 +1,6 @@
-import { composeServices, type ComposedServices } from '../../src/compose-services';
-import { startTestGateway, type GraphQLErrorBody, type RunningGateway } from '../harness/gateway';
+import type { ComposedServices } from '../../src/compose-services';
+import type { GraphQLErrorBody, RunningGateway } from '../harness/gateway';
+import { startGatewayWithCustomers } from '../harness/named-customers';
 import { openTestStore } from '../harness/store';
 
 const RECORD = `mutation($changes: [ConsentChangeInput!]!) { recordConsent(changes: $changes) { customerId eventId error { code } } }`;
@@ -15,19 +16,12 @@ describe('consents belong to their customer: a customer reads and changes only t
   let store: Awaited<ReturnType<typeof openTestStore>>;
   let composed: ComposedServices;
   let gateway: RunningGateway;
-  const ids: Record<'ann' | 'bob' | 'cat', string> = { ann: '', bob: '', cat: '' };
+  let ids: Record<'ann' | 'bob' | 'cat', string>;
   let annLink: { credential: string };
 
   beforeAll(async () => {
     store = await openTestStore();
-    composed = composeServices({ store, adapters: [] });
-    gateway = await startTestGateway(store, composed.services);
-    for (const name of Object.keys(ids) as (keyof typeof ids)[]) {
-      const [outcome] = await composed.customers.resolver.resolveRecords([
-        { system: 'crm', recordId: `r-${name}`, updatedAt: new Date(), fields: { emails: [`${name}@example.com`] }, consentFlags: [], crossReferences: [] },
-      ]);
-      ids[name] = outcome!.customerId;
-    }
+    ({ composed, gateway, ids } = await startGatewayWithCustomers(store, ['ann', 'bob', 'cat']));
     annLink = { credential: await gateway.access.preferenceLinks.issue(ids.ann) };
   });
   afterAll(async () => {

@@ -80,9 +80,12 @@ describe('consent writes from separate OS processes', () => {
     expect(events).toHaveLength(7); // the seventh was appended, then the process died
     expect((await consent.storedState('crash'))!.seq).toBe(6);
     const outbox = store.collection(collectionNames.consentOutbox);
+    const feed = store.collection(collectionNames.consentFeed);
     expect(await outbox.countDocuments({ eventId: events[6]!._id })).toBe(0);
+    expect(await feed.countDocuments({ customerId: 'crash' })).toBe(6); // each acknowledged event reached the subscriptions' feed
 
     expect(await consent.sweep(0)).toEqual({ stale: 1, healed: 1 });
+    expect(await feed.countDocuments({ customerId: 'crash' })).toBe(7);
     const healed = await consent.storedState('crash');
     expect(healed!.seq).toBe(7);
     expect(stateConsents(healed)).toEqual(expectedConsents(events));
@@ -92,18 +95,21 @@ describe('consent writes from separate OS processes', () => {
     expect(await consent.sweep(0)).toEqual({ stale: 0, healed: 0 });
   });
 
-  it('makes sure, with the sweeper, the outbox rows of a write that died after folding its state and before its rows landed', async () => {
+  it('makes sure, with the sweeper, the outbox rows and feed entry of a write that died after folding its state and before they landed', async () => {
     const [result] = await consent.recordConsent([
       consentChange({ customerId: 'rows', idempotencyKey: 'rows-1' }),
     ]);
     expect(result!.error).toBeNull();
     // What a death between the two halves of the fold step leaves: the state folded, no rows, the mark still there.
     const outbox = store.collection(collectionNames.consentOutbox);
+    const feed = store.collection(collectionNames.consentFeed);
     await outbox.deleteMany({ eventId: result!.eventId! });
+    await feed.deleteOne({ _id: result!.eventId! } as never);
     await consent.drain(); // the write's own mark is cleared in the background: let that finish before planting one
     await store.collection(collectionNames.consentPendingWrites).insertOne({ _id: 'rows|rows-1', customerId: 'rows', idempotencyKey: 'rows-1', startedAt: new Date(0) } as never);
 
     expect(await consent.sweep(0)).toEqual({ stale: 1, healed: 0 });
     expect((await outbox.find({ eventId: result!.eventId! }).toArray()).map((row) => row.system).sort()).toEqual(['ciam', 'esp']);
+    expect(await feed.countDocuments({ _id: result!.eventId! } as never)).toBe(1);
   });
 });

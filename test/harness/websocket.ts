@@ -48,3 +48,72 @@ export async function overWebSocket<T = unknown>(baseUrl: string, connectionPara
     await client.dispose();
   }
 }
+
+/** A subscription in progress: what it has sent so far, and how it ended. */
+export interface LiveSubscription<T> {
+  /** Each `next` result, in order. */
+  readonly results: { data?: T | null; errors?: GraphQLErrorBody[] }[];
+  /** When each result arrived (`Date.now()`), in the same order. */
+  readonly arrivedAt: number[];
+  /** Set once it ended: completed, refused with an `error` message, or the connection closed. */
+  readonly ended: WebSocketAnswer<T> | undefined;
+  /** Resolves once it has sent `count` results (or ended, or `timeoutMs` passed); returns the results so far. */
+  take(count: number, timeoutMs?: number): Promise<LiveSubscription<T>['results']>;
+  /** Stops it (a `complete` message to the gateway). */
+  unsubscribe(): void;
+}
+
+/** Starts a subscription on `client` and collects what it sends. */
+export function subscribeOver<T = unknown>(client: Client, query: string, variables?: Record<string, unknown>): LiveSubscription<T> {
+  const results: LiveSubscription<T>['results'] = [];
+  const arrivedAt: number[] = [];
+  let ended: WebSocketAnswer<T> | undefined;
+  const waiters = new Set<() => void>();
+  const wake = () => waiters.forEach((waiter) => waiter());
+  const unsubscribe = client.subscribe<T>(
+    { query, variables },
+    {
+      next: (result) => {
+        results.push({ data: result.data, ...(result.errors && { errors: result.errors as GraphQLErrorBody[] }) });
+        arrivedAt.push(Date.now());
+        wake();
+      },
+      error: (error) => {
+        if (Array.isArray(error)) ended = { errors: error as GraphQLErrorBody[], refused: true };
+        else if (error && typeof error === 'object' && 'code' in error) {
+          const { code, reason } = error as unknown as { code: number; reason: unknown };
+          ended = { closed: { code, reason: String(reason) } };
+        }
+        else ended = { closed: { code: -1, reason: String(error) } };
+        wake();
+      },
+      complete: () => {
+        ended ??= {};
+        wake();
+      },
+    },
+  );
+  return {
+    results,
+    arrivedAt,
+    get ended() {
+      return ended;
+    },
+    take: (count, timeoutMs = 10_000) =>
+      new Promise((resolve) => {
+        const check = () => {
+          if (results.length < count && !ended) return;
+          waiters.delete(check);
+          clearTimeout(timer);
+          resolve(results);
+        };
+        const timer = setTimeout(() => {
+          waiters.delete(check);
+          resolve(results);
+        }, timeoutMs);
+        waiters.add(check);
+        check();
+      }),
+    unsubscribe,
+  };
+}

@@ -50,6 +50,12 @@ describe('the hot queries use an index', () => {
     ['the customers merged into a survivor', collectionNames.identityRedirects, { survivorId: { $in: ['a', 'b'] } }],
     ['a search by email local part or surname with initial', collectionNames.identitySearchTerms, { term: { $in: ['james.murphy', 'vries j'] } }],
     ['the search terms of an unlinked record', collectionNames.identitySearchTerms, { linkId: 'crm:r1' }],
+    // What the subscriptions' poller sends every tick (ConsentFeed.read): its buckets, then a time range checked on them.
+    [
+      "the consent feed's latest entries",
+      collectionNames.consentFeed,
+      { bucket: { $in: ['2026-03-03T09:00:00', '2026-03-03T09:00:01'] }, at: { $gte: new Date('2026-03-03T09:00:00.500Z'), $lte: new Date('2026-03-03T09:00:01.700Z') } },
+    ],
   ])('%s', async (_what, collection, filter) => {
     const { indexed, plan } = await planOf(store, collection, filter);
     expect({ indexed, plan }).toEqual({ indexed: true, plan });
