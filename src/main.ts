@@ -81,6 +81,7 @@ async function main(): Promise<void> {
       metrics,
       retry: config.PROPAGATION_RETRY,
       concurrency: config.PROPAGATION_CONCURRENCY,
+      leaseMs: config.PROPAGATION_LEASE_MS,
       pollIntervalMs: config.POLL_INTERVAL_MS,
       webhookSecrets,
     },

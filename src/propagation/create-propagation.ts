@@ -25,6 +25,8 @@ export interface PropagationOptions {
   retry?: RetrySchedule;
   /** Deliveries in flight at once per process. @default 8 */
   concurrency?: number;
+  /** How long a worker's claim on a row lasts; a row whose worker died is taken up again after it. @default 60000 */
+  leaseMs?: number;
   /** How often each system is polled for changes, in ms. @default 15000 */
   pollIntervalMs?: number;
   /** Per system: webhook secrets (Mailchimp's URL secret; `whsec_...` signing secrets). @default none */
@@ -48,7 +50,7 @@ export interface Propagation {
 
 /** Wires propagation (DESIGN.md "Propagation"): consent's outbox out to the systems, the systems' changes in. */
 export function createPropagation(options: PropagationOptions): Propagation {
-  const { store, adapters, consent, records, logger, metrics, retry = defaultRetrySchedule, concurrency, pollIntervalMs, webhookSecrets = {}, callBudgetMs = 10_000, now = () => new Date() } = options;
+  const { store, adapters, consent, records, logger, metrics, retry = defaultRetrySchedule, concurrency, leaseMs, pollIntervalMs, webhookSecrets = {}, callBudgetMs = 10_000, now = () => new Date() } = options;
   const ledger = new DeliveryLedger(store);
   const targetValues = new TargetValues(store);
   const inbound = new InboundChanges({ consent, records, targetValues, metrics });
@@ -67,6 +69,7 @@ export function createPropagation(options: PropagationOptions): Propagation {
           logger,
           metrics,
           concurrency,
+          leaseMs,
           parts: { consent, records, targetValues, adapters: new Map(adapters.map((adapter) => [adapter.name, adapter])), schedule: retry, callBudgetMs, now },
         }),
         poller: startChangePoller({ store, adapters, inbound, logger, intervalMs: pollIntervalMs, now }),

@@ -3,6 +3,8 @@ import type { SourceAdapter } from '../../src/adapters/source-adapter';
 import { systemsConfigFromDescriptors } from '../../src/adapters/systems-config-from-descriptors';
 import { composeServices, type ComposedServices, type ComposeServicesOptions } from '../../src/compose-services';
 import { newWebhookSecrets, registerWebhooks } from '../../simulators/register-webhooks';
+import { loadDemoData } from '../../src/demo-data';
+import { createLogger } from '../../src/observability/logger';
 import type { Logger } from '../../src/observability/logger';
 import type { RunningSimulator, SimulatorDescriptor } from '../../simulators/simulator';
 import type { ScimSimulatorOptions } from '../../simulators/scim/scim-simulator';
@@ -26,6 +28,8 @@ export interface TestStackOptions {
    * change poller running (with these settings). @default off: outbox rows stay PENDING
    */
   propagation?: Omit<NonNullable<ComposeServicesOptions['propagation']>, 'webhookSecrets'>;
+  /** Day one, as the embedded demo does it: every record linked and every consent flag imported (the baseline changes are told from). @default false */
+  dayOne?: boolean;
 }
 
 /** A store, the three vendor simulators, the composed services over them and a gateway, started and stopped together. */
@@ -36,11 +40,13 @@ export interface TestStack {
   adapters: SourceAdapter[];
   composed: ComposedServices;
   gateway: RunningGateway;
+  /** Per system, the webhook secrets the gateway accepts (empty without `propagation`). */
+  webhookSecrets: Record<string, string[]>;
   stop(): Promise<void>;
 }
 
 /** Starts the whole stack over the test population (call in beforeAll, `stop` in afterAll). */
-export async function startTestStack({ scim = {}, describe = (descriptor) => descriptor, logger, limits, propagation }: TestStackOptions = {}): Promise<TestStack> {
+export async function startTestStack({ scim = {}, describe = (descriptor) => descriptor, logger, limits, propagation, dayOne = false }: TestStackOptions = {}): Promise<TestStack> {
   const store = await openTestStore();
   const simulators = await Promise.all([startTestSalesforce(), startTestMailchimp(), startTestScim(scim)]);
   const descriptors = simulators.map((simulator) => describe(simulator.descriptor));
@@ -48,6 +54,10 @@ export async function startTestStack({ scim = {}, describe = (descriptor) => des
   const webhookSecrets = propagation ? newWebhookSecrets(descriptors) : {};
   const composed = composeServices({ store, adapters, propagation: { ...propagation, webhookSecrets } });
   const gateway = await startTestGateway(store, composed.services, { logger, limits, webhooks: composed.propagation.intake });
+  if (dayOne) {
+    const { graph, resolver } = composed.customers;
+    await loadDemoData({ graph, resolver, consent: composed.consent, adapters, logger: logger ?? createLogger({ level: 'silent' }), signal: new AbortController().signal });
+  }
   if (propagation) {
     await registerWebhooks(descriptors, gateway.baseUrl, webhookSecrets);
     composed.propagation.start();
@@ -58,6 +68,7 @@ export async function startTestStack({ scim = {}, describe = (descriptor) => des
     adapters,
     composed,
     gateway,
+    webhookSecrets,
     stop: async () => {
       await gateway.stop();
       await composed.propagation.stop();

@@ -31,7 +31,7 @@ export function randomConsentChange(
     expiresAt: withExpiry ? new Date(capturedAt.getTime() + Math.floor(random() * 3600) * 1000 + 1000) : null,
     source: { system, recordId: `r-${Math.floor(random() * 1e6)}` },
     actor: { kind: 'SYSTEM', id: system },
-    method: 'IMPORT',
+    method: 'API', // not IMPORT: imports get no outbox rows
     legalBasis: 'CONSENT',
     idempotencyKey,
   };
