@@ -74,6 +74,11 @@ export interface SourceConsentFlag {
   status: ConsentStatusValue;
   /** The contact point the flag is about, when the source narrows it. */
   contactPoint?: string;
+  /**
+   * The source cannot say GRANTED, only "not refused" (a CRM's opt-out box left empty):
+   * such a GRANTED is no evidence that anyone consented. @default false
+   */
+  implicit?: boolean;
 }
 
 /** A reference to a record in a connected system. */

@@ -3,7 +3,7 @@ import type { MongoStore } from '../store/mongo-store';
 import { findWhereIn } from '../store/batched-reads';
 import { consentsOf, fromStoredState, toStoredState, type StoredStateDoc } from './stored-state';
 import { collectionNames } from '../store/collections';
-import { isDuplicateKeyError } from '../store/duplicate-key';
+import { ignoringDuplicates, isDuplicateKeyError } from '../store/duplicate-key';
 import { eventIdOf, type ConsentEventDoc, type ConsentOutboxDoc, type ConsentStateDoc } from './consent-model';
 import { emptyConsentState } from './fold-consent-events';
 
@@ -15,15 +15,6 @@ export interface PendingWriteDoc {
   /** The write's idempotency key (absent on marks written before it was kept: read it from `_id`). */
   idempotencyKey?: string;
   startedAt: Date;
-}
-
-/** Ignores E11000 from a write whose only purpose is "make sure this exists". */
-async function ignoringDuplicates(write: Promise<unknown>): Promise<void> {
-  try {
-    await write;
-  } catch (error) {
-    if (!isDuplicateKeyError(error)) throw error;
-  }
 }
 
 /**

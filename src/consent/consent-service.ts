@@ -463,16 +463,20 @@ export class ConsentService {
     return this.writer.catchUp(customerId);
   }
 
-  /** The status a system's record last reported for a channel and purpose (an import or a change taken in), or null if it never did. */
-  async lastReportedBy(customerId: string, source: { system: string; recordId: string }, channel: string, purpose: string): Promise<ConsentEntry['status'] | null> {
-    const log = await this.readWholeLog(customerId);
-    for (let i = log.length - 1; i >= 0; i--) {
-      const event = log[i]!;
-      if (event.source.system === source.system && event.source.recordId === source.recordId && event.consent?.channel === channel && event.consent.purpose === purpose) {
-        return event.consent.to;
+  /**
+   * The status a system's record last reported for a channel and purpose (an import or a
+   * change taken in), or null if it never did, from the logs of `customerIds` (a cluster:
+   * a record imported before a merge has its events in the merged-away id's log).
+   */
+  async lastReportedBy(customerIds: readonly string[], source: { system: string; recordId: string }, channel: string, purpose: string): Promise<ConsentEntry['status'] | null> {
+    let last: ConsentEventDoc | null = null;
+    for (const customerId of customerIds) {
+      for (const event of await this.readWholeLog(customerId)) {
+        const fromRecord = event.source.system === source.system && event.source.recordId === source.recordId && event.consent?.channel === channel && event.consent.purpose === purpose;
+        if (fromRecord && (!last || event.recordedAt >= last.recordedAt)) last = event;
       }
     }
-    return null;
+    return last?.consent?.to ?? null;
   }
 
   /** One event by id, or null. */

@@ -67,8 +67,9 @@ export function startChangePoller(options: ChangePollerOptions): ChangePoller {
       await cursors.updateOne({ _id: adapter.name }, { $setOnInsert: { since: at, updatedAt: at } }, { upsert: true });
       return;
     }
+    const readAt = now();
     const records = await adapter.recordsChangedSince(cursor.since, { limit: pageSize, budgetMs: callBudgetMs, signal: stopped.signal });
-    for (const record of records) await inbound.takeIn(adapter, record, 'poll');
+    for (const record of records) await inbound.takeIn(adapter, record, 'poll', readAt);
     const last = records.at(-1)?.updatedAt;
     if (last && last.getTime() > cursor.since.getTime()) await cursors.updateOne({ _id: adapter.name }, { $set: { since: last, updatedAt: now() } });
   };

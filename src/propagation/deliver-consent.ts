@@ -85,10 +85,9 @@ async function writeAll(parts: DeliverConsentParts, adapter: SourceAdapter, targ
   const { channel, purpose, contactPoint } = event.consent!;
   for (const target of targets) {
     const flag = { system: adapter.name, recordId: target.recordId, channel, purpose };
-    const started = parts.now();
-    await parts.targetValues.writing(flag, entry.status, started);
+    await parts.targetValues.writing(flag, entry.status, parts.now());
     await adapter.writeConsent(target.recordId, { channel, purpose, status: entry.status, contactPoint: contactPoint ?? undefined }, { budgetMs: parts.callBudgetMs });
-    await parts.targetValues.holds(flag, entry.status, started);
+    await parts.targetValues.holds(flag, entry.status, parts.now());
   }
 }
 

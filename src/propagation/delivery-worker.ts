@@ -36,7 +36,7 @@ export interface DeliveryWorker {
  */
 export function startDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWorker {
   const { ledger, parts, logger, metrics, concurrency = 8, idleMs = 200, leaseMs = 60_000, gaugeEveryMs = 15_000 } = options;
-  const worker = `worker:${randomUUID()}`;
+  const worker = `worker:${process.pid}:${randomUUID()}`; // the pid tells an operator (and the crash test) whose claim it is
   const inFlight = new Map<string, Promise<void>>();
   const stopped = new AbortController();
 

@@ -3,7 +3,7 @@ import type { ConsentService } from '../consent/consent-service';
 import { decidingEntry } from '../consent/evaluate-consent';
 import type { LinkedRecords } from '../identity/linked-records';
 import type { GatewayMetrics } from '../observability/metrics';
-import { TargetValues, type Reported, type TargetFlag } from './target-values';
+import { TargetValues, type Reported, type TargetFlag, type TargetValueDoc } from './target-values';
 import type { ConsentStateDoc } from '../consent/consent-model';
 
 /** Which way a change came in. */
@@ -48,8 +48,8 @@ export class InboundChanges {
     },
   ) {}
 
-  /** Takes in one record's current flags. */
-  async takeIn(adapter: SourceAdapter, record: SourceRecord, path: InboundPath): Promise<TakeInReport> {
+  /** Takes in one record's current flags, as read from the system by a call sent at `readAt` (our clock). */
+  async takeIn(adapter: SourceAdapter, record: SourceRecord, path: InboundPath, readAt: Date): Promise<TakeInReport> {
     const report: TakeInReport = { recorded: 0, known: 0, stale: 0, unlinked: false };
     const count = (outcome: string, n = 1) => this.parts.metrics?.inboundChanges.inc({ system: adapter.name, path, outcome }, n);
     const customerId = await this.parts.records.ownerOf(record.system, record.recordId);
@@ -66,14 +66,14 @@ export class InboundChanges {
     for (const flag of flags) {
       const target: TargetFlag = { system: record.system, recordId: record.recordId, channel: flag.channel, purpose: flag.purpose };
       const known = await this.parts.targetValues.get(target);
-      let reported = TargetValues.compare(known, flag.status, record.updatedAt);
+      let reported = TargetValues.compare(known, flag.status, readAt);
       if (reported === 'UNKNOWN') reported = await this.firstSight(customerId, record, flag, () => (state ??= this.parts.consent.currentState(customerId)));
       if (reported === 'STALE') {
         report.stale++;
         count('stale');
         continue;
       }
-      if (reported === 'NEW' && (await this.record(customerId, record, flag, known?.version ?? 'none', path))) {
+      if (reported === 'NEW' && (await this.record(customerId, record, flag, known, path))) {
         report.recorded++;
         count('recorded');
       } else {
@@ -82,7 +82,7 @@ export class InboundChanges {
       }
       // Remember the value, unless a write of ours is in flight for it (the delivery records its own outcome).
       if (reported === 'NEW' || !known || (known.status === null && known.writing === null)) {
-        await this.parts.targetValues.holds(target, flag.status, record.updatedAt);
+        await this.parts.targetValues.holds(target, flag.status, readAt);
       }
     }
     return report;
@@ -91,21 +91,24 @@ export class InboundChanges {
   /**
    * A flag we hold no value for (never written, never taken in since propagation began):
    * what the record last reported to the store (its import: `npm run import-consents`)
-   * is the baseline. Without one we cannot tell what changed, only what disagrees, and
-   * only a withdrawal is taken in then: the store granting what the system does not.
-   * A grant is not ("not opted out" in a CRM is no evidence that anyone consented), nor
-   * a denial the store has no answer for (both mean "do not contact"); they become the
-   * baseline, so the next change of the flag is seen.
+   * is the baseline. Without one we cannot tell what changed, only what disagrees: only
+   * a flag that disagrees with the store about contact (granted against not granted) is
+   * taken in, and not an implicit grant ("not opted out" in a CRM is no evidence that
+   * anyone consented). The rest becomes the baseline, so the flag's next change is seen.
    */
   private async firstSight(customerId: string, record: SourceRecord, flag: SourceConsentFlag, state: () => Promise<ConsentStateDoc>): Promise<Reported> {
-    const last = await this.parts.consent.lastReportedBy(customerId, record, flag.channel, flag.purpose);
+    const cluster = await this.parts.records.clusterOf(customerId);
+    const last = await this.parts.consent.lastReportedBy(cluster, record, flag.channel, flag.purpose);
     if (last !== null) return last === flag.status ? 'KNOWN' : 'NEW';
-    const entry = decidingEntry((await state()).consents, flag.channel, flag.purpose, null);
-    return entry?.status === 'GRANTED' && flag.status !== 'GRANTED' ? 'NEW' : 'KNOWN';
+    const held = decidingEntry((await state()).consents, flag.channel, flag.purpose, null)?.status ?? 'UNKNOWN';
+    const disagrees = (held === 'GRANTED') !== (flag.status === 'GRANTED');
+    return disagrees && !(flag.status === 'GRANTED' && flag.implicit) ? 'NEW' : 'KNOWN';
   }
 
   /** Records one flag's change; false when the same change had been recorded already (the other path was first). */
-  private async record(customerId: string, record: SourceRecord, flag: SourceConsentFlag, fromVersion: string, path: InboundPath): Promise<boolean> {
+  private async record(customerId: string, record: SourceRecord, flag: SourceConsentFlag, known: TargetValueDoc | null, path: InboundPath): Promise<boolean> {
+    // The change came after we last knew the flag's value; a vendor's stamp may be coarser (Mailchimp: whole seconds).
+    const capturedAt = known && known.knownAt > record.updatedAt ? known.knownAt : record.updatedAt;
     const [result] = await this.parts.consent.recordConsent([
       {
         customerId,
@@ -113,13 +116,13 @@ export class InboundChanges {
         purpose: flag.purpose,
         contactPoint: null,
         status: flag.status,
-        capturedAt: record.updatedAt,
+        capturedAt,
         source: { system: record.system, recordId: record.recordId },
         actor: { kind: 'SYSTEM', id: record.system },
         method: 'WEBHOOK',
         legalBasis: 'CONSENT',
         evidence: inboundEvidence(record.system, path),
-        idempotencyKey: `inbound:${record.system}:${record.recordId}:${flag.channel}|${flag.purpose}:${flag.status}:from:${fromVersion}`,
+        idempotencyKey: `inbound:${record.system}:${record.recordId}:${flag.channel}|${flag.purpose}:${flag.status}:from:${known?.version ?? 'none'}`,
       },
     ]);
     if (result?.error) throw new Error(`taking in a change from ${record.system} failed: ${result.error.code} (${result.error.field ?? 'no field'})`);

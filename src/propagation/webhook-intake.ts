@@ -71,8 +71,9 @@ export class WebhookIntake {
     const data = (typeof form.data === 'object' && form.data !== null ? form.data : {}) as Record<string, unknown>;
     const email = [data.new_email, data.email].find((value): value is string => typeof value === 'string' && value.includes('@'));
     if (!email) return { outcome: 'REFUSED', reason: 'data[email] is missing' };
+    const readAt = new Date();
     const records = await adapter.findByKey({ kind: 'email', value: email }, { budgetMs: 10_000 });
-    return { outcome: 'TAKEN_IN', report: await this.takeInAll(adapter, records) };
+    return { outcome: 'TAKEN_IN', report: await this.takeInAll(adapter, records, readAt) };
   }
 
   /** A Standard Webhooks call: verified, de-duplicated by its id, its record re-read and taken in. */
@@ -86,17 +87,18 @@ export class WebhookIntake {
     if (await this.seen.findOne({ _id: webhookId })) return { outcome: 'DUPLICATE' };
     const recordId = (payload as { data?: { id?: unknown } } | null)?.data?.id;
     if (typeof recordId !== 'string' || recordId === '') return { outcome: 'IGNORED', reason: 'data.id names no record' };
+    const readAt = new Date();
     const [record] = await adapter.fetchByIds([recordId], { budgetMs: 10_000 });
-    const report = await this.takeInAll(adapter, record ? [record] : []);
+    const report = await this.takeInAll(adapter, record ? [record] : [], readAt);
     // Noted after the change is in: a crash before this only means a redelivery is taken in again (harmlessly).
     await this.seen.updateOne({ _id: webhookId }, { $setOnInsert: { at: new Date() } }, { upsert: true });
     return { outcome: 'TAKEN_IN', report };
   }
 
-  private async takeInAll(adapter: SourceAdapter, records: readonly SourceRecord[]): Promise<TakeInReport> {
+  private async takeInAll(adapter: SourceAdapter, records: readonly SourceRecord[], readAt: Date): Promise<TakeInReport> {
     const total: TakeInReport = { recorded: 0, known: 0, stale: 0, unlinked: records.length === 0 };
     for (const record of records) {
-      const report = await this.options.inbound.takeIn(adapter, record, 'webhook');
+      const report = await this.options.inbound.takeIn(adapter, record, 'webhook', readAt);
       total.recorded += report.recorded;
       total.known += report.known;
       total.stale += report.stale;

@@ -29,3 +29,12 @@ export async function insertOneOrConflict<T extends Document>(
     );
   }
 }
+
+/** Ignores E11000 from a write whose only purpose is "make sure this exists" (or "unless a newer one is there"). */
+export async function ignoringDuplicates(write: Promise<unknown>): Promise<void> {
+  try {
+    await write;
+  } catch (error) {
+    if (!isDuplicateKeyError(error)) throw error;
+  }
+}

@@ -41,7 +41,7 @@ export function salesforceContactToRecord(contact: SalesforceContact, context: S
   for (const { field, channel } of consentFields) {
     const optedOut = contact[field];
     if (typeof optedOut === 'boolean') {
-      consentFlags.push({ channel, purpose: 'MARKETING', status: optedOut ? 'DENIED' : 'GRANTED' });
+      consentFlags.push(optedOut ? { channel, purpose: 'MARKETING', status: 'DENIED' } : { channel, purpose: 'MARKETING', status: 'GRANTED', implicit: true });
     }
   }
   return {
