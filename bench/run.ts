@@ -4,6 +4,7 @@ import { startEmbeddedFerretdb, type EmbeddedFerretdb } from '../src/store/embed
 import { runConsentScenario, type ConsentBenchPart } from './consent-scenario';
 import { runGraphBuildScenario } from './graph-build-scenario';
 import { runProfileScenario, StoreCommandTally } from './profile-scenario';
+import { runPropagationScenario } from './propagation-scenario';
 
 /**
  * `npm run bench`: the benchmark scenarios, against MONGODB_URI when set, otherwise
@@ -24,7 +25,7 @@ async function main(): Promise<void> {
   // The profile scenario (issue 5) keeps its identity graph in a database of its own.
   const storeCommands = new StoreCommandTally();
   const profileStore = new MongoStore({ uri, dbName: 'bench_profile', serverSelectionTimeoutMS: 30_000, onCommand: storeCommands.record });
-  const only = process.env.BENCH_SCENARIO; // consent | profile | graph | unset: all
+  const only = process.env.BENCH_SCENARIO; // consent | profile | graph | propagation | unset: all
   try {
     if (only === undefined || only === 'consent') {
       const parts = (process.env.BENCH_CONSENT_PARTS ?? 'primitives,eligibility,writes').split(',') as ConsentBenchPart[];
@@ -34,6 +35,15 @@ async function main(): Promise<void> {
     if (only === undefined || only === 'graph') {
       const sizes = (process.env.BENCH_GRAPH_SIZES ?? '1000,10000').split(',').map(Number);
       await runGraphBuildScenario({ openStore: async (dbName) => new MongoStore({ uri: uri!, dbName, serverSelectionTimeoutMS: 30_000 }), sizes });
+    }
+    if (only === undefined || only === 'propagation') {
+      const propagationStore = new MongoStore({ uri, dbName: `bench_propagation_${Date.now()}`, serverSelectionTimeoutMS: 30_000 });
+      try {
+        await runPropagationScenario({ store: propagationStore, people: Number(process.env.BENCH_PEOPLE ?? 1000) });
+      } finally {
+        await propagationStore.db.dropDatabase().catch(() => undefined);
+        await propagationStore.close();
+      }
     }
   } finally {
     await profileStore.close();

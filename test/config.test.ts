@@ -16,7 +16,25 @@ describe('loadConfig', () => {
       CONSENT_FEED_SETTLE_MS: 500,
       OIDC_ROLES_CLAIM: 'roles',
       OIDC_CLOCK_SKEW_SECONDS: 60,
+      PROPAGATION_RETRY: { maxAttempts: 30, baseMs: 2000, capMs: 7_200_000 },
+      PROPAGATION_CONCURRENCY: 8,
+      PROPAGATION_LEASE_MS: 60_000,
+      POLL_INTERVAL_MS: 15_000,
+      WEBHOOK_SECRETS: {},
     });
+  });
+
+  it('reads the retry schedule and the webhook secrets (one, or several while rotating)', () => {
+    const config = loadConfig({ PROPAGATION_RETRY: 'maxAttempts=5, baseMs=100', WEBHOOK_SECRETS: '{"mailchimp":"a-url-secret-of-24-chars","crm":["whsec_AAAAAAAAAAAAAAAAAAAAAAAAAAAA","whsec_BBBBBBBBBBBBBBBBBBBBBBBBBBBB"]}' });
+    expect(config.PROPAGATION_RETRY).toEqual({ maxAttempts: 5, baseMs: 100, capMs: 7_200_000 });
+    expect(config.WEBHOOK_SECRETS).toEqual({ mailchimp: ['a-url-secret-of-24-chars'], crm: ['whsec_AAAAAAAAAAAAAAAAAAAAAAAAAAAA', 'whsec_BBBBBBBBBBBBBBBBBBBBBBBBBBBB'] });
+  });
+
+  it('refuses a bad retry schedule, saying what it takes, and never echoes webhook secrets', () => {
+    expect(() => loadConfig({ PROPAGATION_RETRY: 'attempts=5' })).toThrow('PROPAGATION_RETRY="attempts=5" is not valid; expected "attempts=5" is not a retry setting; use maxAttempts=<n >= 1>, baseMs=<ms>, capMs=<ms>, comma-separated..');
+    const refused = () => loadConfig({ WEBHOOK_SECRETS: '{"crm":"short"}' });
+    expect(refused).toThrow('WEBHOOK_SECRETS=(value hidden) is not valid');
+    expect(refused).not.toThrow(/short/);
   });
 
   it('treats an empty variable as unset', () => {

@@ -53,6 +53,22 @@ export class ConsentRepository {
     return stored.map((state) => ({ _id: state._id, consents: consentsOf(state) }));
   }
 
+  /** The whole state documents of many customers (missing ones left out): `_id $in` batches. */
+  async readFullStates(customerIds: readonly string[]): Promise<ConsentStateDoc[]> {
+    return (await findWhereIn(this.states, '_id', customerIds)).map(fromStoredState);
+  }
+
+  /** The customers among `states` whose log has an event past the state (the state is behind): one `_id $in` batch. */
+  async behind(states: readonly Pick<ConsentStateDoc, '_id' | 'seq'>[]): Promise<Set<string>> {
+    const next = await findWhereIn(this.events, '_id', states.map((state) => eventIdOf(state._id, state.seq + 1)), { projection: { customerId: 1 } });
+    return new Set(next.map((event) => event.customerId));
+  }
+
+  /** Events by id (missing ones left out): `_id $in` batches. */
+  findEvents(eventIds: readonly string[]): Promise<ConsentEventDoc[]> {
+    return findWhereIn(this.events, '_id', eventIds);
+  }
+
   /**
    * The events after `afterSeq` in `customerId`'s log, in order (stopping at a gap, which
    * cannot exist). Almost always there are none: one `_id` lookup of the next position

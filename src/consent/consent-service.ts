@@ -8,6 +8,7 @@ import type { ChangeEvidenceInput, ConsentChangeInput, PreferenceChangeInput } f
 import { validateConsentChanges, validatePreferenceChanges, type ValidChange, type ValidationContext } from './validate-changes';
 import { ConsentRepository } from './consent-repository';
 import { ConsentLogWriter } from './consent-log-writer';
+import { emptyConsentState } from './fold-consent-events';
 import { DoubleOptInTokens } from './double-opt-in-token';
 import { effectiveStatus, eligibilityOf, type Eligibility } from './evaluate-consent';
 import { fromAtCapture } from './from-at-capture';
@@ -482,6 +483,24 @@ export class ConsentService {
   /** One event by id, or null. */
   event(eventId: string): Promise<ConsentEventDoc | null> {
     return this.repository.findEvent(eventId);
+  }
+
+  /** Events by id, keyed by id (missing ones absent). */
+  async events(eventIds: readonly string[]): Promise<Map<string, ConsentEventDoc>> {
+    return new Map((await this.repository.findEvents(eventIds)).map((event) => [event._id, event]));
+  }
+
+  /**
+   * Many customers' current states (as {@link currentState}), in two round trips where
+   * none is behind its log: the states, then one look for each one's next position.
+   */
+  async currentStates(customerIds: readonly string[]): Promise<Map<string, ConsentStateDoc>> {
+    const ids = [...new Set(customerIds)];
+    const stored = new Map((await this.repository.readFullStates(ids)).map((state) => [state._id, state]));
+    const states = ids.map((id) => stored.get(id) ?? emptyConsentState(id));
+    const behind = await this.repository.behind(states);
+    const current = await Promise.all(states.map((state) => (behind.has(state._id) ? this.writer.catchUp(state._id) : state)));
+    return new Map(current.map((state) => [state._id, state]));
   }
 
   /** The raw state document, as stored (for tests and diagnostics). */

@@ -29,6 +29,15 @@ export class LinkedRecords {
     return (await this.graph.clusterIds([root])).get(root) ?? [root];
   }
 
+  /** For each customer, the records of its whole cluster in `system`, in a few round trips for the whole list. */
+  async inSystemOf(customerIds: readonly string[], system: string): Promise<Map<string, LinkedRecord[]>> {
+    const roots = await this.graph.rootsOf([...new Set(customerIds)]);
+    const links = await this.graph.linksOfCustomers([...new Set(roots.values())]);
+    return new Map(
+      customerIds.map((id) => [id, (links.get(roots.get(id)!) ?? []).filter((link) => link.system === system).map(({ recordId, keys }) => ({ system, recordId, keys }))]),
+    );
+  }
+
   /** The surviving customer a record is linked to, or null when it is not linked. */
   async ownerOf(system: string, recordId: string): Promise<string | null> {
     const link = await this.graph.links.findOne({ _id: refId({ system, recordId }) }, { projection: { customerId: 1 } });

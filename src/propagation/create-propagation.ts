@@ -23,7 +23,7 @@ export interface PropagationOptions {
   metrics?: GatewayMetrics;
   /** When failed deliveries are retried. @default defaultRetrySchedule */
   retry?: RetrySchedule;
-  /** Deliveries in flight at once per process. @default 8 */
+  /** Vendor calls in flight at once per system in each process. @default 8 */
   concurrency?: number;
   /** How long a worker's claim on a row lasts; a row whose worker died is taken up again after it. @default 60000 */
   leaseMs?: number;
@@ -68,9 +68,8 @@ export function createPropagation(options: PropagationOptions): Propagation {
           ledger,
           logger,
           metrics,
-          concurrency,
           leaseMs,
-          parts: { consent, records, targetValues, adapters: new Map(adapters.map((adapter) => [adapter.name, adapter])), schedule: retry, callBudgetMs, now },
+          parts: { consent, records, targetValues, adapters: new Map(adapters.map((adapter) => [adapter.name, adapter])), schedule: retry, callBudgetMs, callConcurrency: concurrency ?? 8, now },
         }),
         poller: startChangePoller({ store, adapters, inbound, logger, intervalMs: pollIntervalMs, now }),
       };

@@ -1,6 +1,6 @@
 import type { SourceAdapter } from '../adapters/source-adapter';
 import { SourceError } from '../adapters/http/source-error';
-import type { ConsentEntry, ConsentEventDoc } from '../consent/consent-model';
+import type { ConsentEntry, ConsentEventDoc, ConsentStateDoc } from '../consent/consent-model';
 import type { ConsentService } from '../consent/consent-service';
 import type { LinkedRecord, LinkedRecords } from '../identity/linked-records';
 import type { AttemptOutcome } from './delivery-ledger';
@@ -8,7 +8,7 @@ import type { DeliveryRowDoc } from './delivery-row';
 import { retryDelayMs, type RetrySchedule } from './retry-schedule';
 import type { TargetValues } from './target-values';
 
-/** What one delivery needs. */
+/** What deliveries need. */
 export interface DeliverConsentParts {
   consent: ConsentService;
   records: LinkedRecords;
@@ -17,6 +17,8 @@ export interface DeliverConsentParts {
   schedule: RetrySchedule;
   /** Time budget of each HTTP call, in ms. */
   callBudgetMs: number;
+  /** Vendor calls in flight at once per system in this process. */
+  callConcurrency: number;
   now: () => Date;
 }
 
@@ -29,9 +31,19 @@ const CIRCUIT_WAIT_MS = 1000;
 /** Source answers that no retry can change: the row is parked (DEAD) at once, for a person to look at and replay. */
 const permanentKinds = new Set(['BAD_REQUEST', 'NOT_FOUND', 'AUTH']);
 
+/** One row's write: the records to write and the entry whose value they must hold. */
+interface Write {
+  row: DeliveryRowDoc;
+  event: ConsentEventDoc;
+  targets: LinkedRecord[];
+  entry: ConsentEntry;
+}
+
 /**
- * One attempt at one outbox row: the target system is made to hold what the store
- * holds now for the event's key, never an older value.
+ * One attempt at each of a batch of outbox rows of one system: each target record is
+ * made to hold what the store holds now for the event's key, never an older value.
+ * The store is read for the whole batch at once (events, states, linked records), so a
+ * batch costs a few round trips, not a few per row.
  *
  * - A preference, a channel the system does not hold, or a customer without a record
  *   there (or without one holding the event's contact point): SKIPPED, with why.
@@ -46,25 +58,51 @@ const permanentKinds = new Set(['BAD_REQUEST', 'NOT_FOUND', 'AUTH']);
  *   cannot change (bad request, no such record, refused credentials): parked DEAD at once,
  *   and DEAD after the last attempt.
  */
-export async function deliverConsent(parts: DeliverConsentParts, row: DeliveryRowDoc): Promise<AttemptOutcome> {
-  const adapter = parts.adapters.get(row.system);
-  if (!adapter) return { status: 'SKIPPED', note: `${row.system} is no longer connected` };
-  const event = await parts.consent.event(row.eventId);
+export async function deliverBatch(parts: DeliverConsentParts, system: string, rows: readonly DeliveryRowDoc[]): Promise<Map<string, AttemptOutcome>> {
+  const outcomes = new Map<string, AttemptOutcome>();
+  const adapter = parts.adapters.get(system);
+  if (!adapter) {
+    for (const row of rows) outcomes.set(row._id, { status: 'SKIPPED', note: `${system} is no longer connected` });
+    return outcomes;
+  }
+  const customerIds = rows.map((row) => row.customerId);
+  const [events, states, records] = await Promise.all([
+    parts.consent.events(rows.map((row) => row.eventId)),
+    parts.consent.currentStates(customerIds),
+    parts.records.inSystemOf(customerIds, system),
+  ]);
+  const writes: Write[] = [];
+  for (const row of rows) {
+    const event = events.get(row.eventId);
+    const planned = plan(adapter, row, event, states.get(row.customerId)!, records.get(row.customerId) ?? []);
+    if ('status' in planned) outcomes.set(row._id, planned);
+    else writes.push(planned);
+  }
+  await inParallel(writes, parts.callConcurrency, async (write) => outcomes.set(write.row._id, await deliverOne(parts, adapter, write)));
+  return outcomes;
+}
+
+/** What a row needs: an outcome without calling the system, or a write. */
+function plan(adapter: SourceAdapter, row: DeliveryRowDoc, event: ConsentEventDoc | undefined, state: ConsentStateDoc, records: readonly LinkedRecord[]): AttemptOutcome | Write {
   if (!event) return { status: 'DEAD', lastError: 'the event is not in the consent log', failures: (row.failures ?? 0) + 1 };
   if (!event.consent) return { status: 'SKIPPED', note: `${row.system} holds no preferences` };
   const { channel, purpose, contactPoint, key } = event.consent;
   if (!adapter.acceptsConsent(channel, purpose)) return { status: 'SKIPPED', note: `${row.system} holds no ${channel} ${purpose} consent` };
-
-  let entry = held(await parts.consent.currentState(row.customerId), key);
+  const entry = held(state, key);
   if (entry?.eventId !== event._id) return { status: 'SUPERSEDED', supersededBy: entry?.eventId ?? null };
-  const targets = (await parts.records.inSystem(row.customerId, row.system)).filter((record) => holdsContactPoint(record, contactPoint));
+  const targets = records.filter((record) => holdsContactPoint(record, contactPoint));
   if (targets.length === 0) {
     return { status: 'SKIPPED', note: contactPoint ? `no ${row.system} record of this customer holds that contact point` : `the customer has no ${row.system} record` };
   }
+  return { row, event, targets, entry };
+}
+
+/** Writes one row's value, then again while newer changes for its key keep landing. */
+async function deliverOne(parts: DeliverConsentParts, adapter: SourceAdapter, { row, event, targets, entry: first }: Write): Promise<AttemptOutcome> {
   try {
-    for (let round = 0; entry && round < MAX_CATCH_UPS; round++) {
+    for (let round = 0, entry: ConsentEntry | undefined = first; entry && round < MAX_CATCH_UPS; round++) {
       await writeAll(parts, adapter, targets, event, entry);
-      const now = held(await parts.consent.currentState(row.customerId), key);
+      const now = held(await parts.consent.currentState(row.customerId), event.consent!.key);
       if (!now || now.eventId === entry.eventId) break;
       entry = now; // a newer change landed while we wrote: make sure the target ends with it
     }
@@ -98,4 +136,12 @@ function held(state: { consents: readonly ConsentEntry[] }, key: string): Consen
 /** A consent narrowed to a contact point goes only to the records holding it (their email or phone key). */
 function holdsContactPoint(record: LinkedRecord, contactPoint: string | null): boolean {
   return contactPoint === null || record.keys.includes(`email:${contactPoint}`) || record.keys.includes(`phone:${contactPoint}`);
+}
+
+/** Runs `work` over `items`, at most `limit` at once. */
+async function inParallel<T>(items: readonly T[], limit: number, work: (item: T) => Promise<unknown>): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
+    for (let item = items[next++]; item !== undefined; item = items[next++]) await work(item);
+  }));
 }

@@ -5,6 +5,11 @@ import { isDuplicateKeyError } from '../store/duplicate-key';
 import { findWhereIn } from '../store/batched-reads';
 import type { DeliveryRowDoc, DeliveryStatus } from './delivery-row';
 
+/** What the worker needs of a due row to claim it (the rest is read again once claimed). */
+const DUE_FIELDS = { _id: 1, system: 1, attempts: 1, createdAt: 1 } as const;
+/** Due rows read per look: bounds one look's cost when a backlog has built up. */
+const DUE_READ_LIMIT = 5000;
+
 /** One claimed attempt: a unique insert, so two workers never hold the same attempt. */
 interface ClaimDoc {
   /** `<row id>#<attempt>` */
@@ -56,14 +61,20 @@ export class DeliveryLedger {
     this.claims = store.collection<ClaimDoc>(collectionNames.propagationClaims);
   }
 
-  /** Rows whose next attempt is due, and DELIVERING rows whose worker's lease has passed (a crash). */
-  async dueRows(now: Date, limit: number): Promise<DeliveryRowDoc[]> {
+  /** Rows whose next attempt is due, and DELIVERING rows whose worker's lease has passed (a crash), oldest first, per system. */
+  async dueRows(now: Date, limitPerSystem: number): Promise<Map<string, DeliveryRowDoc[]>> {
     const [pending, stale] = await Promise.all([
       // `$not $gt` also matches rows without `nextAttemptAt` (written before propagation existed).
-      this.rows.find({ status: 'PENDING', nextAttemptAt: { $not: { $gt: now } } } as Filter<DeliveryRowDoc>).limit(limit).toArray(),
-      this.rows.find({ status: 'DELIVERING', leaseUntil: { $lt: now } }).limit(limit).toArray(),
+      this.rows.find({ status: 'PENDING', nextAttemptAt: { $not: { $gt: now } } } as Filter<DeliveryRowDoc>, { projection: DUE_FIELDS }).limit(DUE_READ_LIMIT).toArray(),
+      this.rows.find({ status: 'DELIVERING', leaseUntil: { $lt: now } }, { projection: DUE_FIELDS }).toArray(),
     ]);
-    return [...pending, ...stale];
+    const bySystem = new Map<string, DeliveryRowDoc[]>();
+    for (const row of [...stale, ...pending.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime())]) {
+      const list = bySystem.get(row.system) ?? [];
+      if (list.length < limitPerSystem) list.push(row as DeliveryRowDoc);
+      bySystem.set(row.system, list);
+    }
+    return bySystem;
   }
 
   /**
@@ -92,6 +103,55 @@ export class DeliveryLedger {
       return { row: current, attempt, claimId };
     }
     return null;
+  }
+
+  /**
+   * Claims the next attempt of each row at once (one unordered insert of the claims, one
+   * read of the rows, one write marking them DELIVERING); a row whose claim collides goes
+   * the one-by-one way of {@link claim} (a dead worker's lease). Answers the claims held.
+   */
+  async claimMany(rows: readonly DeliveryRowDoc[], worker: string, now: Date, leaseUntil: Date): Promise<HeldClaim[]> {
+    if (rows.length === 0) return [];
+    const wanted = rows.map((row) => ({ _id: `${row._id}#${(row.attempts ?? 0) + 1}`, rowId: row._id, attempt: (row.attempts ?? 0) + 1, worker, leaseUntil }));
+    let collided: DeliveryRowDoc[] = [];
+    try {
+      await this.claims.insertMany(wanted, { ordered: false });
+    } catch (error) {
+      if (!isDuplicateKeyError(error)) throw error;
+      const mine = new Set((await findWhereIn(this.claims, '_id', wanted.map((claim) => claim._id))).filter((claim) => claim.worker === worker).map((claim) => claim._id));
+      collided = rows.filter((_, i) => !mine.has(wanted[i]!._id));
+      wanted.splice(0, wanted.length, ...wanted.filter((claim) => mine.has(claim._id)));
+    }
+    const current = new Map((await findWhereIn(this.rows, '_id', wanted.map((claim) => claim.rowId))).map((row) => [row._id, row]));
+    const held: HeldClaim[] = [];
+    const released: string[] = [];
+    for (const claim of wanted) {
+      const row = current.get(claim.rowId);
+      if (!row || (row.status !== 'PENDING' && row.status !== 'DELIVERING') || (row.attempts ?? 0) >= claim.attempt) released.push(claim._id);
+      else held.push({ row, attempt: claim.attempt, claimId: claim._id });
+    }
+    if (released.length > 0) await this.claims.deleteMany({ _id: { $in: released } });
+    // One update per attempt number (nearly always one): FerretDB v1 serves a bulk of many update
+    // statements by holding a pooled connection per statement, which starves its pool under load.
+    for (const attempt of new Set(held.map((claim) => claim.attempt))) {
+      const ids = held.filter((claim) => claim.attempt === attempt).map((claim) => claim.row._id);
+      await this.rows.updateMany({ _id: { $in: ids } }, { $set: { status: 'DELIVERING', attempts: attempt, leaseUntil, updatedAt: now } });
+    }
+    for (const row of collided) {
+      const claim = await this.claim(row, worker, now, leaseUntil);
+      if (claim) held.push(claim);
+    }
+    return held;
+  }
+
+  /** Records how each attempt ended, one row after another (see claimMany on bulk updates), and lets the claims go. */
+  async finishMany(finished: readonly { claim: HeldClaim; outcome: AttemptOutcome }[], now: Date): Promise<void> {
+    if (finished.length === 0) return;
+    for (const { claim, outcome } of finished) {
+      const set = { ...outcome, leaseUntil: null, updatedAt: now, ...(outcome.status === 'DELIVERED' && { deliveredAt: now }) };
+      await this.rows.updateOne({ _id: claim.row._id, attempts: claim.attempt }, { $set: set });
+    }
+    await this.claims.deleteMany({ _id: { $in: finished.map(({ claim }) => claim.claimId) } });
   }
 
   /** Records how an attempt ended and lets its claim go. */
