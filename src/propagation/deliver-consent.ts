@@ -123,9 +123,14 @@ async function writeAll(parts: DeliverConsentParts, adapter: SourceAdapter, targ
   const { channel, purpose, contactPoint } = event.consent!;
   for (const target of targets) {
     const flag = { system: adapter.name, recordId: target.recordId, channel, purpose };
-    await parts.targetValues.writing(flag, entry.status, parts.now());
-    await adapter.writeConsent(target.recordId, { channel, purpose, status: entry.status, contactPoint: contactPoint ?? undefined }, { budgetMs: parts.callBudgetMs });
-    await parts.targetValues.holds(flag, entry.status, parts.now());
+    const mark = await parts.targetValues.writing(flag, entry.status, parts.now());
+    try {
+      await adapter.writeConsent(target.recordId, { channel, purpose, status: entry.status, contactPoint: contactPoint ?? undefined }, { budgetMs: parts.callBudgetMs });
+    } catch (error) {
+      await parts.targetValues.abandoned(mark);
+      throw error;
+    }
+    await parts.targetValues.written(flag, entry.status, parts.now(), mark);
   }
 }
 

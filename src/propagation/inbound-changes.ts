@@ -73,7 +73,7 @@ export class InboundChanges {
         count('stale');
         continue;
       }
-      if (reported === 'NEW' && (await this.record(customerId, record, flag, known, path))) {
+      if (reported === 'NEW' && (await this.record(customerId, record, flag, known.value, path))) {
         report.recorded++;
         count('recorded');
       } else {
@@ -81,8 +81,8 @@ export class InboundChanges {
         count('known');
       }
       // Remember the value, unless a write of ours is in flight for it (the delivery records its own outcome).
-      if (reported === 'NEW' || !known || (known.status === null && known.writing === null)) {
-        await this.parts.targetValues.holds(target, flag.status, readAt);
+      if (reported === 'NEW' || (!known.value && known.writing.length === 0)) {
+        await this.parts.targetValues.reported(target, flag.status, readAt);
       }
     }
     return report;

@@ -9,16 +9,27 @@ import { ignoringDuplicates } from '../store/duplicate-key';
 export interface TargetValueDoc {
   /** `<system>|<recordId>|<channel>|<purpose>` */
   _id: string;
-  /** The value the record holds as far as we know (we wrote it, or the system told us); null: not known yet. */
-  status: ConsentStatusValue | null;
-  /** A value we are writing right now, not yet acknowledged: its echo may arrive before the acknowledgement. */
-  writing: ConsentStatusValue | null;
-  /** When that write started (a write older than a lease is given up: its process died). */
-  writingSince: Date | null;
-  /** From when `status` is known, on our clock: when our write returned, or when the system was read. */
+  /** The value the record holds as far as we know (we wrote it, or the system told us). */
+  status: ConsentStatusValue;
+  /** From when it is known, on our clock: when our write returned, or when the system was read. */
   knownAt: Date;
   /** Changes whenever `status` does: names the state an inbound change starts from (its idempotency key). */
   version: string;
+}
+
+/** One write of ours in flight: its echo may arrive before it returns. */
+interface WriteInFlightDoc {
+  /** `<flag id>|<uuid>` */
+  _id: string;
+  flag: string;
+  status: ConsentStatusValue;
+  since: Date;
+}
+
+/** What we know of one flag: the value, and our writes to it still in flight. */
+export interface KnownFlag {
+  value: TargetValueDoc | null;
+  writing: readonly { status: ConsentStatusValue; since: Date }[];
 }
 
 /** A record's flag, located. */
@@ -38,56 +49,71 @@ const WRITE_GIVEN_UP_MS = 5 * 60_000;
 const idOf = ({ system, recordId, channel, purpose }: TargetFlag): string => `${system}|${recordId}|${channel}|${purpose}`;
 
 /**
- * The correlation that tells an echo from a change ("no echoes"). A delivery notes the
- * value it is about to write, and the value written once the call returns; a flag a
+ * The correlation that tells an echo from a change ("no echoes"). A delivery marks each
+ * write before its call (one document per write, so concurrent deliveries to one record
+ * never erase each other's marks) and records the value once the call returns; a flag a
  * system reports (a webhook's re-read, a poll) is compared with that before it is
  * believed, by when WE read it, on our own clock (never the vendor's stamps, whose
  * clocks and granularity differ: Mailchimp's are whole seconds):
- * - the value we know, or the one we are writing: KNOWN (our own echo, or no change);
- * - another value, read while our write was in flight or before it returned: STALE (it
- *   may predate our write, which the system then holds anyway: last write wins there);
- * - another value, read after our write returned or after we last took a change in: NEW;
+ * - the value we know, or one we are writing: KNOWN (our own echo, or no change);
+ * - another value, read while a write of ours was in flight or before the value we know
+ *   was learnt: STALE (it may predate our write, which the system then holds anyway:
+ *   last write wins there);
+ * - another value, read after: NEW, a change made in that system;
  * - nothing known of this flag yet: UNKNOWN (the caller decides from the store).
  * It rests on no vendor's behaviour, only on what we wrote and when we read.
  */
 export class TargetValues {
   private readonly docs: Collection<TargetValueDoc>;
+  private readonly inFlight: Collection<WriteInFlightDoc>;
 
   constructor(store: MongoStore) {
     this.docs = store.collection<TargetValueDoc>(collectionNames.propagationTargetValues);
+    this.inFlight = store.collection<WriteInFlightDoc>(collectionNames.propagationWritesInFlight);
   }
 
-  /** What we know of a flag, or null. */
-  get(flag: TargetFlag): Promise<TargetValueDoc | null> {
-    return this.docs.findOne({ _id: idOf(flag) });
+  /** What we know of a flag (two reads, side by side). */
+  async get(flag: TargetFlag, now: Date = new Date()): Promise<KnownFlag> {
+    const [value, writing] = await Promise.all([this.docs.findOne({ _id: idOf(flag) }), this.inFlight.find({ flag: idOf(flag) }).toArray()]);
+    return { value, writing: writing.filter((write) => now.getTime() - write.since.getTime() < WRITE_GIVEN_UP_MS) };
   }
 
   /** Compares a reported value, from a read sent at `readAt`, with what we know. */
-  static compare(known: TargetValueDoc | null, status: ConsentStatusValue, readAt: Date): Reported {
-    if (!known) return 'UNKNOWN';
-    if (status === known.status || status === known.writing) return 'KNOWN';
-    const writing = known.writing !== null && known.writingSince !== null && readAt.getTime() - known.writingSince.getTime() < WRITE_GIVEN_UP_MS;
-    if (writing || readAt.getTime() < known.knownAt.getTime()) return 'STALE';
-    return known.status === null ? 'UNKNOWN' : 'NEW';
+  static compare({ value, writing }: KnownFlag, status: ConsentStatusValue, readAt: Date): Reported {
+    if (status === value?.status || writing.some((write) => write.status === status)) return 'KNOWN';
+    if (writing.length > 0 || (value && readAt.getTime() < value.knownAt.getTime())) return 'STALE';
+    return value ? 'NEW' : 'UNKNOWN';
   }
 
-  /** Before a write: the value about to be written (its echo may come back before the write returns). */
-  async writing(flag: TargetFlag, status: ConsentStatusValue, now: Date): Promise<void> {
-    await this.docs.updateOne(
-      { _id: idOf(flag) },
-      { $set: { writing: status, writingSince: now }, $setOnInsert: { status: null, knownAt: now, version: randomUUID() } },
-      { upsert: true },
-    );
+  /** Before a write: marks it in flight (its echo may come back before the write returns); answers the mark to clear. */
+  async writing(flag: TargetFlag, status: ConsentStatusValue, now: Date): Promise<string> {
+    const id = `${idOf(flag)}|${randomUUID()}`;
+    await this.inFlight.insertOne({ _id: id, flag: idOf(flag), status, since: now });
+    return id;
+  }
+
+  /** After our write of `status` returned (at `knownAt`, our clock): the record holds it; its mark is cleared. */
+  async written(flag: TargetFlag, status: ConsentStatusValue, knownAt: Date, mark: string): Promise<void> {
+    await this.set(flag, status, knownAt);
+    await this.inFlight.deleteOne({ _id: mark });
+  }
+
+  /** A write that failed: its mark is cleared (a failed write may still have landed: then its echo reads as a change from the system, which is the truth). */
+  async abandoned(mark: string): Promise<void> {
+    await this.inFlight.deleteOne({ _id: mark });
+  }
+
+  /** Once a change was taken in (read at `knownAt`): the record holds `status`. */
+  async reported(flag: TargetFlag, status: ConsentStatusValue, knownAt: Date): Promise<void> {
+    await this.set(flag, status, knownAt);
   }
 
   /**
-   * After a write returned, or once a change was taken in: the record holds `status`, as
-   * of `knownAt` (our clock). Never moves back in time: a slow taker-in that read the
-   * record before a later write must not undo what that write taught us (a newer doc
-   * makes the filter miss, and the upsert's insert then collides: ignored).
+   * Never moves back in time: a slow taker-in that read the record before a later write
+   * must not undo what that write taught us (a newer doc makes the filter miss, and the
+   * upsert's insert then collides: ignored).
    */
-  async holds(flag: TargetFlag, status: ConsentStatusValue, knownAt: Date): Promise<void> {
-    const doc = { status, writing: null, writingSince: null, knownAt, version: randomUUID() };
-    await ignoringDuplicates(this.docs.replaceOne({ _id: idOf(flag), knownAt: { $lte: knownAt } }, doc, { upsert: true }));
+  private async set(flag: TargetFlag, status: ConsentStatusValue, knownAt: Date): Promise<void> {
+    await ignoringDuplicates(this.docs.replaceOne({ _id: idOf(flag), knownAt: { $lte: knownAt } }, { status, knownAt, version: randomUUID() }, { upsert: true }));
   }
 }

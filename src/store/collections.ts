@@ -34,6 +34,8 @@ export const collectionNames = Object.freeze({
   propagationClaims: 'propagation_claims',
   /** What we last know a system's record holds for a channel and purpose, `_id` = `<system>|<recordId>|<channel>|<purpose>`: how an echo of our own write is told from a real change. */
   propagationTargetValues: 'propagation_target_values',
+  /** A write of ours to a system's record in flight, `_id` = `<target value id>|<uuid>`, read by `flag`: its echo is no change. */
+  propagationWritesInFlight: 'propagation_writes_in_flight',
   /** Each system's change-poll position, `_id` = system name. */
   propagationPollCursors: 'propagation_poll_cursors',
   /** Who polls a system in one interval, `_id` = `<system>@<interval number>` (a unique insert, so one process polls). */
@@ -99,6 +101,7 @@ export const indexDefinitions: readonly IndexDefinition[] = Object.freeze<IndexD
   // Workers find due rows by status, the ledger reads a customer's rows: both equalities reach the index on FerretDB.
   { collection: collectionNames.consentOutbox, key: { status: 1 }, options: { name: 'status' } },
   { collection: collectionNames.consentOutbox, key: { customerId: 1 }, options: { name: 'customerId' } },
+  { collection: collectionNames.propagationWritesInFlight, key: { flag: 1 }, options: { name: 'flag' } },
   // Subscriptions read the feed by equality ($in) on its time bucket, which FerretDB pushes down.
   { collection: collectionNames.consentFeed, key: { bucket: 1 }, options: { name: 'bucket' } },
 

@@ -133,7 +133,10 @@ describe('propagation across three gateway processes: every system ends with the
         // A person changes their answer in one system once the last change has reached it (else it is a race at the vendor, not ours):
         // every event's rows are there (an event is appended before its rows) and none is open.
         const settledNow = async () => (await outbox().countDocuments({ customerId: customer.id })) === 2 * (await nonImportEvents({ customerId: customer.id })) && (await rowsOpen(customer.id)) === 0;
-        expect(await until(settledNow, (done) => done, 30_000)).toBe(true);
+        if (!(await until(settledNow, (done) => done, 90_000))) {
+          const rows = await outbox().find({ customerId: customer.id }).toArray();
+          throw new Error(`the deliveries of ${customer.id} did not settle: ${JSON.stringify(rows.map((row) => [row._id, row.status, row.attempts, row.lastError, row.leaseUntil]))}, ${await nonImportEvents({ customerId: customer.id })} events`);
+        }
         const record = customer.records[(n + step) % customer.records.length]!;
         const held = heldBy(record) ?? 'DENIED';
         const seen = await nonImportEvents({ customerId: customer.id });

@@ -61,12 +61,12 @@ describe('salesforceContactToRecord', () => {
     expect(salesforceContactToRecord({ Id: '0035e000000000EEEE' }, { system: 'crm' }).crm).toEqual({});
   });
 
-  it('translates the opt-out fields to channel x purpose flags', () => {
+  it('translates the opt-out fields to channel x purpose flags; "not opted out" is an implicit grant', () => {
     const record = salesforceContactToRecord(contact, { system: 'crm' });
     expect(record.consentFlags).toEqual([
       { channel: 'EMAIL', purpose: 'MARKETING', status: 'DENIED' },
-      { channel: 'PHONE', purpose: 'MARKETING', status: 'GRANTED' },
-      { channel: 'FAX', purpose: 'MARKETING', status: 'GRANTED' },
+      { channel: 'PHONE', purpose: 'MARKETING', status: 'GRANTED', implicit: true },
+      { channel: 'FAX', purpose: 'MARKETING', status: 'GRANTED', implicit: true },
     ]);
   });
 

@@ -29,11 +29,11 @@ describe('SalesforceAdapter over a generated population', () => {
       const contact = contacts[index]!;
       expect(record?.recordId).toBe(contact.Id);
       expect(record?.fields.familyName).toBe(contact.LastName);
-      expect(record?.consentFlags).toContainEqual({
-        channel: 'EMAIL',
-        purpose: 'MARKETING',
-        status: contact.HasOptedOutOfEmail ? 'DENIED' : 'GRANTED',
-      });
+      expect(record?.consentFlags).toContainEqual(
+        contact.HasOptedOutOfEmail
+          ? { channel: 'EMAIL', purpose: 'MARKETING', status: 'DENIED' }
+          : { channel: 'EMAIL', purpose: 'MARKETING', status: 'GRANTED', implicit: true },
+      );
     });
   });
 
