@@ -108,7 +108,7 @@ async function deliverOne(parts: DeliverConsentParts, adapter: SourceAdapter, { 
     }
     return { status: 'DELIVERED', records: targets.map((record) => record.recordId) };
   } catch (error) {
-    if (!(error instanceof SourceError)) throw error;
+    if (!(error instanceof SourceError)) return unexpected(parts, row, error);
     if (permanentKinds.has(error.kind)) return { status: 'DEAD', lastError: error.message, failures: (row.failures ?? 0) + 1 };
     // An open circuit made no call, but says the system is failing: it counts, and the row waits a little longer.
     const failures = (row.failures ?? 0) + 1;
@@ -116,6 +116,18 @@ async function deliverOne(parts: DeliverConsentParts, adapter: SourceAdapter, { 
     const delay = Math.max(retryDelayMs(parts.schedule, failures, error.retryAfterMs), error.kind === 'CIRCUIT_OPEN' ? CIRCUIT_WAIT_MS : 0);
     return { status: 'PENDING', lastError: error.message, nextAttemptAt: new Date(parts.now().getTime() + delay), failures };
   }
+}
+
+/**
+ * A failure that is not the system's answer (the store, a bug): this row is retried on the
+ * schedule like any failure, and ends DEAD with the error if it persists, so one bad row
+ * never holds up the rest of its batch. The error's message is ours, never a vendor's body.
+ */
+function unexpected(parts: DeliverConsentParts, row: DeliveryRowDoc, error: unknown): AttemptOutcome {
+  const failures = (row.failures ?? 0) + 1;
+  const lastError = `unexpected: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`.slice(0, 300);
+  if (failures >= parts.schedule.maxAttempts) return { status: 'DEAD', lastError, failures };
+  return { status: 'PENDING', lastError, failures, nextAttemptAt: new Date(parts.now().getTime() + retryDelayMs(parts.schedule, failures)) };
 }
 
 /** Writes the entry's value to every target record, noting it first so that its echo is recognised. */

@@ -135,7 +135,8 @@ describe('propagation across three gateway processes: every system ends with the
         const settledNow = async () => (await outbox().countDocuments({ customerId: customer.id })) === 2 * (await nonImportEvents({ customerId: customer.id })) && (await rowsOpen(customer.id)) === 0;
         if (!(await until(settledNow, (done) => done, 90_000))) {
           const rows = await outbox().find({ customerId: customer.id }).toArray();
-          throw new Error(`the deliveries of ${customer.id} did not settle: ${JSON.stringify(rows.map((row) => [row._id, row.status, row.attempts, row.lastError, row.leaseUntil]))}, ${await nonImportEvents({ customerId: customer.id })} events`);
+          const logged = gateways.map(({ process }) => process.output().stdout.split('\n').filter((line) => /failed|error/i.test(line)).slice(0, 3).join('\n')).join('\n');
+          throw new Error(`${logged}\nthe deliveries of ${customer.id} did not settle: ${JSON.stringify(rows.map((row) => [row._id, row.status, row.attempts, row.lastError, row.leaseUntil]))}, ${await nonImportEvents({ customerId: customer.id })} events`);
         }
         const record = customer.records[(n + step) % customer.records.length]!;
         const held = heldBy(record) ?? 'DENIED';
