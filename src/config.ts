@@ -85,7 +85,7 @@ const configSchema = z.object({
       }
     }),
   PROPAGATION_CONCURRENCY: z.coerce.number({ error: 'a number of deliveries' }).int('a whole number').min(1, 'at least 1').max(256, 'at most 256').default(8),
-  PROPAGATION_LEASE_MS: z.coerce.number({ error: 'a number of milliseconds' }).int('a whole number of milliseconds').min(1000, 'at least 1000 ms, longer than a delivery call may take').default(60_000),
+  PROPAGATION_LEASE_MS: z.coerce.number({ error: 'a number of milliseconds' }).int('a whole number of milliseconds').min(15_000, 'at least 15000 ms: a delivery call may take 10 s').default(60_000),
   POLL_INTERVAL_MS: z.coerce.number({ error: 'a number of milliseconds' }).int('a whole number of milliseconds').min(100, 'at least 100 ms').default(15_000),
   WEBHOOK_SECRETS: z
     .string()

@@ -58,7 +58,7 @@ interface Write {
  *   cannot change (bad request, no such record, refused credentials): parked DEAD at once,
  *   and DEAD after the last attempt.
  */
-export async function deliverBatch(parts: DeliverConsentParts, system: string, rows: readonly DeliveryRowDoc[]): Promise<Map<string, AttemptOutcome>> {
+export async function deliverBatch(parts: DeliverConsentParts, system: string, rows: readonly DeliveryRowDoc[], leaseUntil: Date): Promise<Map<string, AttemptOutcome>> {
   const outcomes = new Map<string, AttemptOutcome>();
   const adapter = parts.adapters.get(system);
   if (!adapter) {
@@ -78,7 +78,12 @@ export async function deliverBatch(parts: DeliverConsentParts, system: string, r
     if ('status' in planned) outcomes.set(row._id, planned);
     else writes.push(planned);
   }
-  await inParallel(writes, parts.callConcurrency, async (write) => outcomes.set(write.row._id, await deliverOne(parts, adapter, write)));
+  await inParallel(writes, parts.callConcurrency, async (write) => {
+    // A write started after the claim's lease (less one call's budget) could land after another
+    // worker took the row up and wrote something newer: such a row is left to that worker.
+    if (parts.now().getTime() > leaseUntil.getTime() - parts.callBudgetMs) return;
+    outcomes.set(write.row._id, await deliverOne(parts, adapter, write));
+  });
   return outcomes;
 }
 

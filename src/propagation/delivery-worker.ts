@@ -12,11 +12,11 @@ export interface DeliveryWorkerOptions {
   parts: DeliverConsentParts;
   logger: Logger;
   metrics?: GatewayMetrics;
-  /** Rows one batch of one system takes. @default 100 */
+  /** Rows one batch of one system takes. @default 50 */
   batchSize?: number;
   /** Pause between looks at the outbox when it had nothing due, in ms. @default 100 */
   idleMs?: number;
-  /** How long a claim is held; longer than any one batch may take. @default 60000 */
+  /** How long a claim is held; a row whose write could not start within it (less one call's budget) is left to the next claimer. @default 60000 */
   leaseMs?: number;
   /** How often the backlog gauges are counted, in ms. @default 15000 */
   gaugeEveryMs?: number;
@@ -38,18 +38,19 @@ export interface DeliveryWorker {
  * its adapter refuses at once, and the rows wait.
  */
 export function startDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWorker {
-  const { ledger, parts, logger, metrics, batchSize = 100, idleMs = 100, leaseMs = 60_000, gaugeEveryMs = 15_000 } = options;
+  const { ledger, parts, logger, metrics, batchSize = 50, idleMs = 100, leaseMs = 60_000, gaugeEveryMs = 15_000 } = options;
   const worker = `worker:${process.pid}:${randomUUID()}`; // the pid tells an operator (and the crash test) whose claim it is
   const inFlight = new Map<string, Promise<void>>(); // per system
   const stopped = new AbortController();
 
   const runBatch = async (system: string, rows: DeliveryRowDoc[]): Promise<void> => {
     const now = parts.now();
-    const claims = await ledger.claimMany(rows, worker, now, new Date(now.getTime() + leaseMs));
+    const leaseUntil = new Date(now.getTime() + leaseMs);
+    const claims = await ledger.claimMany(rows, worker, now, leaseUntil);
     if (claims.length === 0) return;
     let outcomes: Map<string, AttemptOutcome>;
     try {
-      outcomes = await deliverBatch(parts, system, claims.map((claim) => claim.row));
+      outcomes = await deliverBatch(parts, system, claims.map((claim) => claim.row), leaseUntil);
     } catch (error) {
       // Not a source's answer (the store, a bug): the rows are taken up again after the lease, the error logged.
       logger.error({ err: error, system, rows: claims.length }, 'consent deliveries failed unexpectedly; retried after the lease');

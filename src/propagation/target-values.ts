@@ -3,12 +3,13 @@ import type { Collection } from 'mongodb';
 import type { ConsentStatusValue } from '../adapters/source-adapter';
 import type { MongoStore } from '../store/mongo-store';
 import { collectionNames } from '../store/collections';
-import { ignoringDuplicates } from '../store/duplicate-key';
 
-/** What we last know one record of one system holds for a channel and purpose. */
+/** One thing we learnt about what a record of a system holds for a channel and purpose (the newest `knownAt` counts). */
 export interface TargetValueDoc {
-  /** `<system>|<recordId>|<channel>|<purpose>` */
+  /** `<flag>|<knownAt>|<uuid>`: every observation is its own insert, never an update (DESIGN.md: a conditional update is not atomic on FerretDB v1). */
   _id: string;
+  /** `<system>|<recordId>|<channel>|<purpose>` */
+  flag: string;
   /** The value the record holds as far as we know (we wrote it, or the system told us). */
   status: ConsentStatusValue;
   /** From when it is known, on our clock: when our write returned, or when the system was read. */
@@ -72,9 +73,15 @@ export class TargetValues {
     this.inFlight = store.collection<WriteInFlightDoc>(collectionNames.propagationWritesInFlight);
   }
 
-  /** What we know of a flag (two reads, side by side). */
+  /**
+   * What we know of a flag: its newest observation, and our writes in flight. The marks
+   * are read first: a write records its observation before it clears its mark, so a
+   * mark this read misses has its observation in place for the next read.
+   */
   async get(flag: TargetFlag, now: Date = new Date()): Promise<KnownFlag> {
-    const [value, writing] = await Promise.all([this.docs.findOne({ _id: idOf(flag) }), this.inFlight.find({ flag: idOf(flag) }).toArray()]);
+    const writing = await this.inFlight.find({ flag: idOf(flag) }).toArray();
+    const observed = await this.docs.find({ flag: idOf(flag) }).toArray();
+    const value = observed.reduce<TargetValueDoc | null>((newest, doc) => (!newest || doc.knownAt > newest.knownAt || (doc.knownAt.getTime() === newest.knownAt.getTime() && doc._id > newest._id) ? doc : newest), null);
     return { value, writing: writing.filter((write) => now.getTime() - write.since.getTime() < WRITE_GIVEN_UP_MS) };
   }
 
@@ -109,11 +116,12 @@ export class TargetValues {
   }
 
   /**
-   * Never moves back in time: a slow taker-in that read the record before a later write
-   * must not undo what that write taught us (a newer doc makes the filter miss, and the
-   * upsert's insert then collides: ignored).
+   * Records an observation. Never moves back in time: the newest `knownAt` counts when
+   * read, so a slow taker-in that read the record before a later write cannot undo what
+   * that write taught us, whatever order the inserts land in.
    */
   private async set(flag: TargetFlag, status: ConsentStatusValue, knownAt: Date): Promise<void> {
-    await ignoringDuplicates(this.docs.replaceOne({ _id: idOf(flag), knownAt: { $lte: knownAt } }, { status, knownAt, version: randomUUID() }, { upsert: true }));
+    const id = idOf(flag);
+    await this.docs.insertOne({ _id: `${id}|${knownAt.toISOString()}|${randomUUID()}`, flag: id, status, knownAt, version: randomUUID() });
   }
 }

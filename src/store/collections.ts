@@ -32,7 +32,7 @@ export const collectionNames = Object.freeze({
   // --- propagation (src/propagation) ------------------------------------------
   /** A worker's claim of one delivery attempt, `_id` = `<outbox row id>#<attempt>` (the unique insert is the lease). */
   propagationClaims: 'propagation_claims',
-  /** What we last know a system's record holds for a channel and purpose, `_id` = `<system>|<recordId>|<channel>|<purpose>`: how an echo of our own write is told from a real change. */
+  /** What we learnt a system's record holds for a channel and purpose, one insert per observation, read by `flag` (`<system>|<recordId>|<channel>|<purpose>`): how an echo of our own write is told from a real change. */
   propagationTargetValues: 'propagation_target_values',
   /** A write of ours to a system's record in flight, `_id` = `<target value id>|<uuid>`, read by `flag`: its echo is no change. */
   propagationWritesInFlight: 'propagation_writes_in_flight',
@@ -102,6 +102,7 @@ export const indexDefinitions: readonly IndexDefinition[] = Object.freeze<IndexD
   { collection: collectionNames.consentOutbox, key: { status: 1 }, options: { name: 'status' } },
   { collection: collectionNames.consentOutbox, key: { customerId: 1 }, options: { name: 'customerId' } },
   { collection: collectionNames.propagationWritesInFlight, key: { flag: 1 }, options: { name: 'flag' } },
+  { collection: collectionNames.propagationTargetValues, key: { flag: 1 }, options: { name: 'flag' } },
   // Subscriptions read the feed by equality ($in) on its time bucket, which FerretDB pushes down.
   { collection: collectionNames.consentFeed, key: { bucket: 1 }, options: { name: 'bucket' } },
 

@@ -38,7 +38,7 @@ describe('deliveries survive a killed worker and a CRM outage: nothing acknowled
       MONGODB_DB: store.db.databaseName,
       SYSTEMS: JSON.stringify(descriptors),
       POLL_INTERVAL_MS: '600000',
-      PROPAGATION_LEASE_MS: '3000',
+      PROPAGATION_LEASE_MS: '15000',
       PROPAGATION_RETRY: 'maxAttempts=30,baseMs=500,capMs=4000',
     };
     for (let i = 0; i < 2; i++) {
@@ -75,7 +75,7 @@ describe('deliveries survive a killed worker and a CRM outage: nothing acknowled
     store.collection<DeliveryRowDoc>(collectionNames.consentOutbox).find({ _id: { $in: eventIds.map((id) => `${id}>salesforce`) } }).toArray();
   const optedIn = (ids: readonly string[]) => ids.filter((id) => !salesforce.getContact(id)!.HasOptedOutOfEmail);
 
-  it('a worker killed (SIGKILL) in the middle of its deliveries: another process takes them up after the lease, and every contact ends opted out', async () => {
+  it('a worker killed (SIGKILL) in the middle of its deliveries: another process takes them up after the lease (15 s), and every contact ends opted out', async () => {
     const contacts = optedIn([...customerOf.keys()]).slice(0, 12);
     salesforce.setFaults({ latencyMs: 3000, routes: ['sobject.update'] });
     const eventIds = await optOut(gateways[0]!.url, contacts, 'kill');

@@ -66,7 +66,6 @@ describe('propagation across three gateway processes: every system ends with the
       SYSTEMS: JSON.stringify(descriptors),
       WEBHOOK_SECRETS: JSON.stringify(secrets),
       POLL_INTERVAL_MS: '2000',
-      PROPAGATION_LEASE_MS: '3000',
       PROPAGATION_RETRY: 'maxAttempts=20,baseMs=200,capMs=2000',
     };
     for (let i = 0; i < 3; i++) {
