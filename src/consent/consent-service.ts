@@ -480,11 +480,6 @@ export class ConsentService {
     return last?.consent?.to ?? null;
   }
 
-  /** One event by id, or null. */
-  event(eventId: string): Promise<ConsentEventDoc | null> {
-    return this.repository.findEvent(eventId);
-  }
-
   /** Events by id, keyed by id (missing ones absent). */
   async events(eventIds: readonly string[]): Promise<Map<string, ConsentEventDoc>> {
     return new Map((await this.repository.findEvents(eventIds)).map((event) => [event._id, event]));

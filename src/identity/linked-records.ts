@@ -16,13 +16,6 @@ export interface LinkedRecord {
 export class LinkedRecords {
   constructor(private readonly graph: IdentityGraph) {}
 
-  /** The records of the customer's whole cluster (survivor and merged ids) in `system`. */
-  async inSystem(customerId: string, system: string): Promise<LinkedRecord[]> {
-    const root = await this.graph.rootOf(customerId);
-    const links = (await this.graph.linksOfCustomers([root])).get(root) ?? [];
-    return links.filter((link) => link.system === system).map(({ recordId, keys }) => ({ system, recordId, keys }));
-  }
-
   /** Every id of the customer's cluster: its survivor first, then the ids merged into it. */
   async clusterOf(customerId: string): Promise<string[]> {
     const root = await this.graph.rootOf(customerId);

@@ -154,25 +154,9 @@ export class DeliveryLedger {
     await this.claims.deleteMany({ _id: { $in: finished.map(({ claim }) => claim.claimId) } });
   }
 
-  /** Records how an attempt ended and lets its claim go. */
-  async finish(claim: HeldClaim, outcome: AttemptOutcome, now: Date): Promise<void> {
-    const set: Partial<DeliveryRowDoc> = { ...outcome, leaseUntil: null, updatedAt: now };
-    if (outcome.status === 'DELIVERED') set.deliveredAt = now;
-    await this.rows.updateOne({ _id: claim.row._id, attempts: claim.attempt }, { $set: set });
-    await this.claims.deleteOne({ _id: claim.claimId });
-  }
-
   /** One event's rows, by system. */
   ofEvent(eventId: string): Promise<DeliveryRowDoc[]> {
     return this.rows.find({ eventId }).sort({ system: 1 }).toArray();
-  }
-
-  /** Several events' rows (for a history page), keyed by event id. */
-  async ofEvents(eventIds: readonly string[]): Promise<Map<string, DeliveryRowDoc[]>> {
-    const rows = await findWhereIn(this.rows, 'eventId', eventIds);
-    const byEvent = new Map<string, DeliveryRowDoc[]>(eventIds.map((id) => [id, []]));
-    for (const row of rows.sort((a, b) => a.system.localeCompare(b.system))) byEvent.get(row.eventId)?.push(row);
-    return byEvent;
   }
 
   /** A customer's rows, newest event first (customers' logs are short: sorted here). */
