@@ -4,7 +4,7 @@ import tseslint from 'typescript-eslint';
 import { importX } from 'eslint-plugin-import-x';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', '.tools/', '.data/', 'coverage/', '*.config.js'] },
+  { ignores: ['node_modules/', 'dist/', 'web/dist/', 'web/src/graphql-env.d.ts', '.tools/', '.data/', 'coverage/', '*.config.js'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -73,6 +73,9 @@ const configSchema = z.object({
     .min(0, 'from 0 to 300 seconds')
     .max(300, 'from 0 to 300 seconds')
     .default(60),
+  OIDC_CONSOLE_CLIENT_ID: z.string().min(1, "the console's client id at the identity provider (a public client: authorization code with PKCE)").optional(),
+  OIDC_CONSOLE_SCOPE: z.string().min(1, 'the scopes the console asks for, e.g. openid profile').default('openid profile'),
+  OIDC_CONSOLE_RESOURCE: z.url({ error: 'the resource indicator (RFC 8707) the console asks a token for, when the provider needs one' }).optional(),
   PROPAGATION_RETRY: z
     .string()
     .default('')

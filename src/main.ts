@@ -22,6 +22,9 @@ import { startEmbeddedSimulators } from './embedded-simulators';
 import { loadDemoData } from './demo-data';
 import type { AddressInfo } from 'node:net';
 import { newWebhookSecrets, registerWebhooks } from '../simulators/register-webhooks';
+import { DEMO_AUDIENCE, DEMO_CONSOLE_CLIENT_ID, DEMO_SCOPE, startDemoOpenIdProvider } from '../simulators/openid-provider/demo-openid-provider';
+import type { ConsoleSignIn } from './server/page-routes';
+import { webDistDir } from './server/web-dist';
 
 /** Exit codes: 2 is a configuration the process cannot run with; 1 any other failure to start. */
 const EXIT_BAD_CONFIG = 2;
@@ -87,7 +90,9 @@ async function main(): Promise<void> {
     },
     consentFeed: { pollMs: config.CONSENT_FEED_POLL_MS, settleMs: config.CONSENT_FEED_SETTLE_MS, logger },
   });
-  const access = createAccess(store, { oidc: oidcSettings(config), logger });
+  // The embedded demo signs people in at its own OpenID provider unless one is configured.
+  const demoProvider = simulators && !config.OIDC_ISSUER ? await startDemoOpenIdProvider() : undefined;
+  const access = createAccess(store, { oidc: demoProvider ? { issuer: demoProvider.issuer, audience: DEMO_AUDIENCE } : oidcSettings(config), logger });
   const gateway = await createGateway({
     services: { ...services, accessRecords: access.accessRecords },
     authenticator: access.authenticator,
@@ -98,6 +103,7 @@ async function main(): Promise<void> {
     shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
     limits: { ...settings.limits, adminOnlyIntrospection: config.NODE_ENV === 'production' },
     webhooks: propagation.intake,
+    pages: { distDir: webDistDir, signIn: demoProvider ? { issuer: demoProvider.issuer, clientId: DEMO_CONSOLE_CLIENT_ID, scope: DEMO_SCOPE, resource: DEMO_AUDIENCE } : consoleSignIn(config) },
   });
 
   try {
@@ -108,6 +114,7 @@ async function main(): Promise<void> {
     const reason = code === 'EADDRINUSE' ? 'is already in use (is another gateway running?)' : `cannot be used (${code})`;
     process.stderr.write(`Cannot start: port ${config.PORT} on ${config.HOST} ${reason}; set PORT to a free port.\n`);
     await simulators?.stop();
+    await demoProvider?.stop();
     process.exit(EXIT_CANNOT_START);
   }
   if (simulators) {
@@ -140,6 +147,7 @@ async function main(): Promise<void> {
       await consent.drain();
       await Promise.all(adapters.map((adapter) => adapter.close()));
       await simulators?.stop();
+      await demoProvider?.stop();
       await store.close();
       await embedded?.stop();
     } catch (error) {
@@ -194,6 +202,12 @@ function oidcSettings(config: Config): OidcSettings | undefined {
     rolesClaim: config.OIDC_ROLES_CLAIM,
     clockToleranceSeconds: config.OIDC_CLOCK_SKEW_SECONDS,
   };
+}
+
+/** The console signs people in at the configured provider when it names the console's client. */
+function consoleSignIn(config: Config): ConsoleSignIn | undefined {
+  if (!config.OIDC_ISSUER || !config.OIDC_CONSOLE_CLIENT_ID) return undefined;
+  return { issuer: config.OIDC_ISSUER, clientId: config.OIDC_CONSOLE_CLIENT_ID, scope: config.OIDC_CONSOLE_SCOPE, resource: config.OIDC_CONSOLE_RESOURCE };
 }
 
 /** Creates the indexes, retrying while the store does not answer; /readyz stays red meanwhile. */

@@ -14,6 +14,7 @@ describe('loadConfig', () => {
       SHUTDOWN_TIMEOUT_MS: 10_000,
       CONSENT_FEED_POLL_MS: 200,
       CONSENT_FEED_SETTLE_MS: 500,
+      OIDC_CONSOLE_SCOPE: 'openid profile',
       OIDC_ROLES_CLAIM: 'roles',
       OIDC_CLOCK_SKEW_SECONDS: 60,
       PROPAGATION_RETRY: { maxAttempts: 30, baseMs: 2000, capMs: 7_200_000 },

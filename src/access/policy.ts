@@ -91,6 +91,7 @@ export const accessPolicy: AccessPolicy = Object.freeze<AccessPolicy>({
       identityHistory: identityReaders,
       systems: operators,
       accessLog: accessLogReaders,
+      viewer: everyone,
     },
     Subscription: {
       // Live history: whoever reads a customer's consent history (a customer only their own, below).
@@ -172,6 +173,7 @@ export const accessPolicy: AccessPolicy = Object.freeze<AccessPolicy>({
     AccessRecordPageInfo: same(accessLogReaders, 'hasNextPage', 'endCursor'),
     AccessRecord: same(accessLogReaders, 'at', 'principal', 'operationName', 'requestId', 'purpose', 'customerIds', 'fields'),
     AccessPrincipal: same(accessLogReaders, 'id', 'kind', 'roles'),
+    Viewer: same(everyone, 'id', 'kind', 'roles', 'customerId'),
     IdentityEvent: same(identityReaders, 'id', 'type', 'customerIds', 'records', 'rule', 'actor', 'reason', 'at', 'undoneMerge', 'toReview'),
     UndoneMerge: same(identityReaders, 'restoredId', 'survivorId', 'mergedAt', 'mergedBy'),
     MergeReview: same(identityReaders, 'records', 'consentEvents'),
@@ -198,6 +200,8 @@ export const accessPolicy: AccessPolicy = Object.freeze<AccessPolicy>({
     'Subscription.consentChanged': customerIdArgument,
     // Names no customer: the vocabulary is the same for everyone.
     'Query.consentVocabulary': () => [],
+    // Names no customer: it answers about the caller's own credential.
+    'Query.viewer': () => [],
     'Mutation.recordConsent': changesArgument,
     'Mutation.updatePreferences': changesArgument,
     // The token names the pending consent, and only its holder (the person it was sent to) has it.

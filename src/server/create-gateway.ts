@@ -29,6 +29,7 @@ import { settled } from './settled';
 import { graphqlWebSocket } from './websocket';
 import { webhookRoutes } from './webhook-routes';
 import type { WebhookIntake } from '../propagation/webhook-intake';
+import { pageRoutes, type PageRoutesOptions } from './page-routes';
 
 /** Options of {@link createGateway}. */
 export interface GatewayOptions {
@@ -55,6 +56,8 @@ export interface GatewayOptions {
   limits?: RequestLimitsOptions;
   /** Takes in the connected systems' webhooks at `/webhooks/*`. @default none (404) */
   webhooks?: WebhookIntake;
+  /** The pages (/console, /preferences) and how the console signs people in. @default not served (404) */
+  pages?: PageRoutesOptions;
 }
 
 /** The HTTP app: GraphQL (over HTTP and graphql-ws), health, readiness and metrics on one `http.Server`. */
@@ -134,6 +137,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   app.use(requestLogger({ logger }));
   app.use(healthRoutes({ store, metrics, isAccepting: () => accepting }));
   if (options.webhooks) app.use('/webhooks', webhookRoutes(options.webhooks));
+  if (options.pages) app.use(pageRoutes(options.pages));
   app.use(
     '/graphql',
     authenticateRequests(authenticator),

@@ -1,0 +1,91 @@
+import type { Page } from 'playwright-core';
+import { collectionNames } from '../../src/store/collections';
+import { MongoStore } from '../../src/store/mongo-store';
+import { demoCredential } from '../harness/gateway-process';
+import { demoGraphql, openBrowser, signInToConsole, startDemoGateway, type DemoGateway, type TestBrowser } from '../harness/browser';
+import { testMongoUri } from '../harness/store';
+
+jest.setTimeout(180_000);
+
+interface DemoCustomer {
+  id: string;
+  emails: string[];
+  conflicts: { field: string; winner: { system: string } | null }[];
+}
+
+/** A demo customer whose linked records disagree on a field with a winner, found as an admin would. */
+async function customerWithConflict(demo: DemoGateway): Promise<DemoCustomer> {
+  const store = new MongoStore({ uri: testMongoUri(), dbName: demo.dbName });
+  const ids = (await store.collection(collectionNames.identityCustomers).find({}, { projection: { _id: 1 } }).toArray()).map((doc) => String(doc._id));
+  await store.close();
+  const { customers } = await demoGraphql<{ customers: (DemoCustomer | null)[] }>(
+    demo,
+    demoCredential(demo.dataDir, 'admin'),
+    'query($ids: [ID!]!) { customers(ids: $ids) { id emails conflicts { field winner { system } } } }',
+    { ids },
+  );
+  const found = customers.find((customer) => customer && customer.emails.length > 0 && customer.conflicts.some((conflict) => conflict.winner));
+  if (!found) throw new Error('The demo population has no customer with a conflict that has a winner.');
+  return found;
+}
+
+describe('the agent console at /console, in Chromium', () => {
+  let demo: DemoGateway;
+  let browser: TestBrowser;
+  let page: Page;
+
+  beforeAll(async () => {
+    [demo, browser] = await Promise.all([startDemoGateway(), openBrowser()]);
+    page = await browser.newPage();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await demo?.stop();
+  });
+
+  it('signs an agent in at the identity provider (authorization code with PKCE) and shows the roles the gateway read from the token', async () => {
+    await signInToConsole(page, demo.url, 'Alex Agent');
+    await expect(page.getByTestId('signed-in-as').textContent()).resolves.toContain('support-agent');
+  });
+
+  it('finds a customer by email, says why it matched, and opens the 360 view with provenance and a conflict', async () => {
+    const customer = await customerWithConflict(demo);
+    await page.getByLabel(/Name, email, phone/).fill(customer.emails[0]!.toUpperCase());
+    await page.getByRole('button', { name: 'Search' }).click();
+    const result = page.locator('table.results tbody tr').first();
+    await expect(result.textContent()).resolves.toContain('email');
+    await result.getByRole('link').click();
+    await page.getByTestId('customer-360').waitFor();
+
+    // Provenance: the email's source, record, time and rule are one click away.
+    const emails = page.locator('tr', { has: page.getByRole('rowheader', { name: 'Emails' }) });
+    await emails.locator('summary').click();
+    await expect(emails.locator('.provenance li').first().textContent()).resolves.toMatch(/record .+ updated .+ chosen by rule/);
+
+    // The conflict: every system's value side by side, the winner marked, and why.
+    const conflict = customer.conflicts.find((entry) => entry.winner)!;
+    const shown = page.getByTestId(`conflict-${conflict.field}`);
+    await expect(shown.locator('li.winner').textContent()).resolves.toContain(conflict.winner!.system);
+    expect(await shown.locator('li').count()).toBeGreaterThanOrEqual(2);
+    await expect(shown.textContent()).resolves.toMatch(/Why: .+/);
+  });
+
+  it('records a consent on the customer\'s behalf and shows it in the timeline and its delivery per system', async () => {
+    await page.getByLabel('Channel', { exact: true }).selectOption('EMAIL');
+    await page.getByLabel('Purpose', { exact: true }).selectOption('MARKETING');
+    await page.getByLabel('refuses').check();
+    await page.getByLabel('Method', { exact: true }).selectOption('CALL');
+    await page.getByLabel('Text read to the customer').fill('You will no longer get marketing email from us.');
+    await page.getByRole('button', { name: 'Record' }).click();
+    await page.getByText('Recorded: EMAIL / MARKETING is now denied').waitFor();
+
+    const newest = page.getByTestId('timeline-event').first();
+    await expect(newest.textContent()).resolves.toContain('EMAIL / MARKETING');
+    await expect(newest.textContent()).resolves.toContain('You will no longer get marketing email from us.');
+    await expect(newest.textContent()).resolves.toMatch(/by agent user:demo-agent/);
+    await expect(page.getByTestId('consent-EMAIL-MARKETING').textContent()).resolves.toContain('DENIED');
+    // Each connected system other than the source gets a delivery row.
+    expect(await newest.locator('.deliveries li').count()).toBeGreaterThanOrEqual(2);
+    expect(await page.getByTestId('deliveries').locator('tbody tr').count()).toBeGreaterThanOrEqual(2);
+  });
+});
