@@ -97,3 +97,9 @@ export async function demoGraphql<Data>(demo: DemoGateway, key: string, query: s
   if (!body.data) throw new Error(`GraphQL failed: ${body.errors?.map((error) => error.message).join('; ')}`);
   return body.data;
 }
+
+/** Saves a full-page screenshot as `docs/<name>.png` for README when UPDATE_SCREENSHOTS is set (`npm run screenshots`). */
+export async function saveScreenshot(page: Page, name: string): Promise<void> {
+  if (!process.env.UPDATE_SCREENSHOTS) return;
+  await page.screenshot({ path: path.join(__dirname, '..', '..', 'docs', `${name}.png`), fullPage: true });
+}

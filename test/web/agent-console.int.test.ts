@@ -2,7 +2,8 @@ import type { Page } from 'playwright-core';
 import { collectionNames } from '../../src/store/collections';
 import { MongoStore } from '../../src/store/mongo-store';
 import { demoCredential } from '../harness/gateway-process';
-import { demoGraphql, openBrowser, signInToConsole, startDemoGateway, type DemoGateway, type TestBrowser } from '../harness/browser';
+import { until } from '../harness/eventually-async';
+import { demoGraphql, openBrowser, saveScreenshot, signInToConsole, startDemoGateway, type DemoGateway, type TestBrowser } from '../harness/browser';
 import { testMongoUri } from '../harness/store';
 
 jest.setTimeout(180_000);
@@ -33,6 +34,8 @@ describe('the agent console at /console, in Chromium', () => {
   let demo: DemoGateway;
   let browser: TestBrowser;
   let page: Page;
+  let customer: DemoCustomer;
+  let beforeTheChange: Date;
 
   beforeAll(async () => {
     [demo, browser] = await Promise.all([startDemoGateway(), openBrowser()]);
@@ -49,7 +52,7 @@ describe('the agent console at /console, in Chromium', () => {
   });
 
   it('finds a customer by email, says why it matched, and opens the 360 view with provenance and a conflict', async () => {
-    const customer = await customerWithConflict(demo);
+    customer = await customerWithConflict(demo);
     await page.getByLabel(/Name, email, phone/).fill(customer.emails[0]!.toUpperCase());
     await page.getByRole('button', { name: 'Search' }).click();
     const result = page.locator('table.results tbody tr').first();
@@ -76,6 +79,7 @@ describe('the agent console at /console, in Chromium', () => {
     await page.getByLabel('refuses').check();
     await page.getByLabel('Method', { exact: true }).selectOption('CALL');
     await page.getByLabel('Text read to the customer').fill('You will no longer get marketing email from us.');
+    beforeTheChange = new Date();
     await page.getByRole('button', { name: 'Record' }).click();
     await page.getByText('Recorded: EMAIL / MARKETING is now denied').waitFor();
 
@@ -87,5 +91,68 @@ describe('the agent console at /console, in Chromium', () => {
     // Each connected system other than the source gets a delivery row.
     expect(await newest.locator('.deliveries li').count()).toBeGreaterThanOrEqual(2);
     expect(await page.getByTestId('deliveries').locator('tbody tr').count()).toBeGreaterThanOrEqual(2);
+
+    // The demo's workers deliver it: the page shows DELIVERED once the systems hold it.
+    const deliveries = await until(
+      async () => {
+        await page.reload();
+        await page.getByTestId('customer-360').waitFor();
+        return (await page.getByTestId('deliveries').textContent()) ?? '';
+      },
+      (text) => text.includes('DELIVERED'),
+      30_000,
+      500,
+    );
+    expect(deliveries).toContain('DELIVERED');
+    await saveScreenshot(page, 'agent-console');
+  });
+
+  it('serves the pages under a strict Content Security Policy, with no inline script', async () => {
+    const response = await fetch(`${demo.url}/console/`);
+    const policy = response.headers.get('content-security-policy') ?? '';
+    expect(policy).toContain("script-src 'self'");
+    expect(policy).toContain("style-src 'self'");
+    expect(policy).toContain("frame-ancestors 'none'");
+    expect(policy).not.toContain('unsafe-inline');
+    const html = await response.text();
+    expect(html).toMatch(/<script type="module" crossorigin src="\/assets\//);
+    expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/); // every script is a file
+    expect(html).not.toMatch(/https?:\/\//); // nothing from elsewhere
+  });
+
+  it('marks what a role may not see as withheld, and shows the consents as of a past date to a compliance officer', async () => {
+    const other = await openBrowser(); // a second person, with a browser of their own
+    try {
+      const officer = await other.newPage();
+      await signInToConsole(officer, demo.url, 'Casey Compliance');
+      await officer.getByLabel('Reason for access').fill('audit 2026-12');
+      await officer.goto(`${demo.url}/console/?customer=${encodeURIComponent(customer.id)}`);
+      await officer.getByTestId('customer-360').waitFor();
+      await expect(officer.getByRole('heading', { level: 1 }).textContent()).resolves.toContain('withheld for your role');
+      await expect(officer.getByTestId('consent-EMAIL-MARKETING').textContent()).resolves.toContain('DENIED');
+
+      const localMinute = new Date(beforeTheChange.getTime() - beforeTheChange.getTimezoneOffset() * 60_000 - 60_000).toISOString().slice(0, 16);
+      await officer.getByLabel('Show as of').fill(localMinute);
+      await officer.locator('#consent-title .badge').waitFor();
+      await expect(officer.getByTestId('consent-EMAIL-MARKETING').textContent()).resolves.not.toContain('agent-console');
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('shows a source that fails as failed, never as empty', async () => {
+    const admin = demoCredential(demo.dataDir, 'admin');
+    const { systems } = await demoGraphql<{ systems: { name: string; baseUrl: string }[] }>(demo, admin, '{ systems { name baseUrl } }');
+    const crm = systems.find((system) => system.name === 'salesforce')!;
+    const setFaults = (faults: object) => fetch(`${crm.baseUrl}/__admin/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(faults) });
+    await setFaults({ errorRate: 1 });
+    try {
+      await page.reload();
+      await page.getByTestId('customer-360').waitFor();
+      await expect(page.locator('.sources').textContent()).resolves.toMatch(/salesforce: error/);
+      await expect(page.getByTestId('view-crm').textContent()).resolves.toMatch(/failed: .*salesforce/i);
+    } finally {
+      await setFaults({});
+    }
   });
 });
