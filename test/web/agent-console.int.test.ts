@@ -1,4 +1,4 @@
-import type { Page } from 'playwright-core';
+import type { Page, Request } from 'playwright-core';
 import { collectionNames } from '../../src/store/collections';
 import { MongoStore } from '../../src/store/mongo-store';
 import { demoCredential } from '../harness/gateway-process';
@@ -53,12 +53,18 @@ describe('the agent console at /console, in Chromium', () => {
 
   it('finds a customer by email, says why it matched, and opens the 360 view with provenance and a conflict', async () => {
     customer = await customerWithConflict(demo);
+    const operations: string[] = [];
+    const count = (request: Request) => request.url().endsWith('/graphql') && operations.push(String((request.postDataJSON() as { operationName?: string }).operationName));
+    page.on('request', count);
     await page.getByLabel(/Name, email, phone/).fill(customer.emails[0]!.toUpperCase());
     await page.getByRole('button', { name: 'Search' }).click();
     const result = page.locator('table.results tbody tr').first();
     await expect(result.textContent()).resolves.toContain('email');
     await result.getByRole('link').click();
     await page.getByTestId('customer-360').waitFor();
+    page.off('request', count);
+    // Search to the whole 360 view: one round trip each, nothing more.
+    expect(operations).toEqual(['ConsoleSearch', 'ConsoleCustomer']);
 
     // Provenance: the email's source, record, time and rule are one click away.
     const emails = page.locator('tr', { has: page.getByRole('rowheader', { name: 'Emails' }) });
