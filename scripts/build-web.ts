@@ -16,9 +16,14 @@ const distDir = path.join(webDir, 'dist');
 const stampFile = path.join(distDir, '.sources-hash');
 
 export function buildWeb({ force = false, log = (line: string) => process.stdout.write(`${line}\n`) } = {}): void {
-  if (writeSchema() || !existsSync(path.join(webDir, 'src', 'graphql-env.d.ts'))) writeOperationTypes();
+  if ((writeSchema() || !existsSync(path.join(webDir, 'src', 'graphql-env.d.ts'))) && existsSync(bin('gql.tada'))) writeOperationTypes();
   const hash = sourcesHash();
   if (!force && existsSync(stampFile) && readFileSync(stampFile, 'utf8') === hash) return;
+  if (!existsSync(bin('vite'))) {
+    // An install without dev dependencies (`npm ci --omit=dev`) serves the API; the pages need a build with them.
+    log('the pages are not built: Vite is not installed (install with dev dependencies, or ship web/dist built elsewhere)');
+    return;
+  }
   log('building the pages (web/) with Vite');
   execFileSync(bin('vite'), ['build', '--config', path.join(webDir, 'vite.config.mts')], { stdio: 'inherit' });
   writeFileSync(stampFile, hash);

@@ -109,6 +109,7 @@ async function main(): Promise<void> {
   try {
     const address = await gateway.listen(config.PORT, config.HOST);
     logger.info({ port: address.port, host: address.address }, `gateway listening on http://${config.HOST}:${address.port}/graphql`);
+    logger.info(`agent console on http://${config.HOST}:${address.port}/console${demoProvider ? ' (sign in as one of the demo people)' : ''}`);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const reason = code === 'EADDRINUSE' ? 'is already in use (is another gateway running?)' : `cannot be used (${code})`;
