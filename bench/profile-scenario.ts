@@ -17,6 +17,8 @@ import { startSalesforceSimulator } from '../simulators/salesforce/salesforce-si
 import { startScimSimulator } from '../simulators/scim/scim-simulator';
 import { fmt } from './measure';
 import { measureAccessCost } from './access-cost';
+import { PreferenceLinkIssuer } from '../src/preferences/preference-link-issuer';
+import { defaultConsentVocabulary } from '../src/consent/consent-vocabulary';
 import { PropagationService } from '../src/propagation/propagation-service';
 import { DeliveryLedger } from '../src/propagation/delivery-ledger';
 
@@ -115,6 +117,7 @@ export async function runProfileScenario(options: ProfileScenarioOptions): Promi
       accessRecords: access.accessRecords,
       directory: services.directory,
       propagation: new PropagationService(new DeliveryLedger(store), store, async (id) => [id]),
+      preferenceLinks: new PreferenceLinkIssuer({ links: access.preferenceLinks, directory: services.directory, purposes: defaultConsentVocabulary.purposes, publicUrl: () => 'http://127.0.0.1' }),
     };
     const gateway = await createGateway({
       authenticator: access.authenticator,

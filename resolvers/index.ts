@@ -8,6 +8,7 @@ import { identityResolvers } from './identity';
 import { driftResolvers } from './drift';
 import { accessResolvers } from './access';
 import { propagationResolvers } from './propagation';
+import { preferenceResolvers } from './preferences';
 
 /** Every domain's resolvers, in the order of the schema files. */
 export const resolvers: IResolvers<unknown, GatewayContext>[] = [
@@ -19,4 +20,5 @@ export const resolvers: IResolvers<unknown, GatewayContext>[] = [
   identityResolvers,
   driftResolvers,
   propagationResolvers,
+  preferenceResolvers,
 ];

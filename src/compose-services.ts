@@ -11,6 +11,9 @@ import type { MongoStore } from './store/mongo-store';
 import { SystemsService } from './systems/systems-service';
 import { LinkedRecords } from './identity/linked-records';
 import { createPropagation, type Propagation, type PropagationOptions } from './propagation/create-propagation';
+import { PreferenceLinks } from './access/preference-link';
+import { PreferenceLinkIssuer } from './preferences/preference-link-issuer';
+import { OneClickUnsubscribe } from './preferences/one-click-unsubscribe';
 
 /** Options of {@link composeServices}. */
 export interface ComposeServicesOptions {
@@ -25,6 +28,8 @@ export interface ComposeServicesOptions {
   propagation?: Omit<PropagationOptions, 'store' | 'adapters' | 'consent' | 'records' | 'logger'> & { logger?: PropagationOptions['logger'] };
   /** How this process reads the subscriptions' feed. @default the consent store's defaults */
   consentFeed?: ConsentServiceOptions['feed'];
+  /** The gateway's public base URL, without a trailing slash, for the links it makes (read when a link is made). @default http://localhost:4000 */
+  publicUrl?: () => string;
 }
 
 /** Every service, plus the parts the process runs beside requests (backfill, sweeper). */
@@ -35,6 +40,8 @@ export interface ComposedServices {
   consent: ConsentService;
   /** Delivery to the systems and changes taken in from them; its loops start with `propagation.start()`. */
   propagation: Propagation;
+  /** RFC 8058 one-click unsubscribes (the gateway's `/preferences/unsubscribe`). */
+  unsubscribe: OneClickUnsubscribe;
 }
 
 /**
@@ -43,7 +50,15 @@ export interface ComposedServices {
  * customer's consents for unlink reports, and every consent event gets an outbox row
  * per connected system other than its source.
  */
-export function composeServices({ store, adapters, identity, profile, consentFeed, propagation: propagationOptions = {} }: ComposeServicesOptions): ComposedServices {
+export function composeServices({
+  store,
+  adapters,
+  identity,
+  profile,
+  consentFeed,
+  propagation: propagationOptions = {},
+  publicUrl = () => 'http://localhost:4000',
+}: ComposeServicesOptions): ComposedServices {
   const systemNames = adapters.map((adapter) => adapter.name);
   // The two services refer to each other: the callbacks below run only after `consent` exists.
   const customers = createCustomerServices({
@@ -67,12 +82,16 @@ export function composeServices({ store, adapters, identity, profile, consentFee
   const consent = new ConsentService({ store, directory: customers.directory, connectedSystems: () => systemNames, feed: consentFeed });
   const { logger = silentLogger, ...propagationSettings } = propagationOptions;
   const propagation = createPropagation({ store, adapters, consent, records: new LinkedRecords(customers.graph), logger, ...propagationSettings });
+  // Links are checked against the secret in the store, so this process's links and the authenticator's agree.
+  const links = new PreferenceLinks(store);
   return {
     customers,
     consent,
     propagation,
+    unsubscribe: new OneClickUnsubscribe({ links, consent }),
     services: {
       propagation: propagation.service,
+      preferenceLinks: new PreferenceLinkIssuer({ links, directory: customers.directory, purposes: consent.vocabulary.purposes, publicUrl }),
       systems: new SystemsService(adapters),
       consent,
       profiles: customers.profiles,

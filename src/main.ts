@@ -71,7 +71,8 @@ async function main(): Promise<void> {
     onCommand: (command, durationMs, ok) =>
       metrics.storeDuration.observe({ command, outcome: ok ? 'ok' : 'error' }, durationMs / 1000),
   });
-  const { services, customers, consent, propagation } = composeServices({
+  let listeningPort = config.PORT; // PORT=0 picks a free one: links use the port actually taken
+  const { services, customers, consent, propagation, unsubscribe } = composeServices({
     store,
     adapters,
     identity: settings.identity,
@@ -86,6 +87,7 @@ async function main(): Promise<void> {
       webhookSecrets,
     },
     consentFeed: { pollMs: config.CONSENT_FEED_POLL_MS, settleMs: config.CONSENT_FEED_SETTLE_MS, logger },
+    publicUrl: () => config.PUBLIC_URL ?? `http://localhost:${listeningPort}`,
   });
   const access = createAccess(store, { oidc: oidcSettings(config), logger });
   const gateway = await createGateway({
@@ -98,10 +100,12 @@ async function main(): Promise<void> {
     shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
     limits: { ...settings.limits, adminOnlyIntrospection: config.NODE_ENV === 'production' },
     webhooks: propagation.intake,
+    unsubscribe,
   });
 
   try {
     const address = await gateway.listen(config.PORT, config.HOST);
+    listeningPort = address.port;
     logger.info({ port: address.port, host: address.address }, `gateway listening on http://${config.HOST}:${address.port}/graphql`);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;

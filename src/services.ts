@@ -6,6 +6,7 @@ import type { ProfileService } from './profile/profile-service';
 import type { AccessRecords } from './access/access-records';
 import type { CustomerDirectory } from './identity/customer-directory';
 import type { PropagationService } from './propagation/propagation-service';
+import type { PreferenceLinkIssuer } from './preferences/preference-link-issuer';
 
 /**
  * The services resolvers call. Built once per process by the composition root
@@ -27,4 +28,6 @@ export interface Services {
   directory: CustomerDirectory;
   /** The delivery ledger: where each consent change stands with each connected system, and replays. */
   propagation: PropagationService;
+  /** Preference-centre links for staff and integrations to send to customers. */
+  preferenceLinks: PreferenceLinkIssuer;
 }

@@ -24,6 +24,12 @@ describe('loadConfig', () => {
     });
   });
 
+  it('reads the public URL without its trailing slash, and refuses one with a query or another scheme', () => {
+    expect(loadConfig({ PUBLIC_URL: 'https://prefs.example.com/gateway/' }).PUBLIC_URL).toBe('https://prefs.example.com/gateway');
+    expect(() => loadConfig({ PUBLIC_URL: 'https://prefs.example.com/?a=1' })).toThrow(/^Invalid configuration: PUBLIC_URL=".+" is not valid; expected the URL people reach the gateway at/);
+    expect(() => loadConfig({ PUBLIC_URL: 'ftp://prefs.example.com' })).toThrow(/PUBLIC_URL="ftp:\/\/prefs.example.com" is not valid/);
+  });
+
   it('reads the retry schedule and the webhook secrets (one, or several while rotating)', () => {
     const config = loadConfig({ PROPAGATION_RETRY: 'maxAttempts=5, baseMs=100', WEBHOOK_SECRETS: '{"mailchimp":"a-url-secret-of-24-chars","crm":["whsec_AAAAAAAAAAAAAAAAAAAAAAAAAAAA","whsec_BBBBBBBBBBBBBBBBBBBBBBBBBBBB"]}' });
     expect(config.PROPAGATION_RETRY).toEqual({ maxAttempts: 5, baseMs: 100, capMs: 7_200_000 });

@@ -106,6 +106,8 @@ export const accessPolicy: AccessPolicy = Object.freeze<AccessPolicy>({
       confirmDoubleOptIn: [customer, app],
       ...same([steward], 'resolveCandidate', 'linkRecords', 'unlinkRecord'),
       replayDeliveries: [steward],
+      // Staff and integrations send a customer their link; the link itself grants only that customer's own.
+      createPreferenceLink: [agent, app],
     },
 
     // --- The profile --------------------------------------------------------------
@@ -186,6 +188,9 @@ export const accessPolicy: AccessPolicy = Object.freeze<AccessPolicy>({
     ApiUsage: same(operators, 'used', 'limit'),
     Delivery: same(deliveryReaders, 'eventId', 'customerId', 'system', 'status', 'attempts', 'queuedAt', 'nextAttemptAt', 'deliveredAt', 'lastError', 'supersededBy', 'note', 'records'),
     ReplayResult: same([steward], 'requeued'),
+
+    // --- The preference centre ----------------------------------------------------------
+    PreferenceLink: same([agent, app], 'url', 'unsubscribeUrl', 'expiresAt', 'purpose'),
   },
   neverPersonal: [offers],
   ownCustomerArguments: {

@@ -29,6 +29,8 @@ import { settled } from './settled';
 import { graphqlWebSocket } from './websocket';
 import { webhookRoutes } from './webhook-routes';
 import type { WebhookIntake } from '../propagation/webhook-intake';
+import type { OneClickUnsubscribe } from '../preferences/one-click-unsubscribe';
+import { unsubscribeRoute } from './unsubscribe-route';
 
 /** Options of {@link createGateway}. */
 export interface GatewayOptions {
@@ -55,6 +57,8 @@ export interface GatewayOptions {
   limits?: RequestLimitsOptions;
   /** Takes in the connected systems' webhooks at `/webhooks/*`. @default none (404) */
   webhooks?: WebhookIntake;
+  /** Answers RFC 8058 one-click unsubscribes at `/preferences/unsubscribe`. @default none (404) */
+  unsubscribe?: OneClickUnsubscribe;
 }
 
 /** The HTTP app: GraphQL (over HTTP and graphql-ws), health, readiness and metrics on one `http.Server`. */
@@ -134,6 +138,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   app.use(requestLogger({ logger }));
   app.use(healthRoutes({ store, metrics, isAccepting: () => accepting }));
   if (options.webhooks) app.use('/webhooks', webhookRoutes(options.webhooks));
+  if (options.unsubscribe) app.use('/preferences/unsubscribe', unsubscribeRoute(options.unsubscribe));
   app.use(
     '/graphql',
     authenticateRequests(authenticator),

@@ -78,6 +78,7 @@ describe('the access policy over HTTP: every field and root field, for every rol
     'Query.consentVocabulary': {},
     // Nothing is dead in this stack: the replay runs and re-queues none.
     'Mutation.replayDeliveries': { filter: { system: 'mailchimp' }, reason: 'matrix' },
+    'Mutation.createPreferenceLink': { customerId: ids.get(alice), purpose: 'MARKETING' },
   });
 
   beforeAll(async () => {
