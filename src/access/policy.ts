@@ -183,7 +183,8 @@ export const accessPolicy: AccessPolicy = Object.freeze<AccessPolicy>({
     UnlinkedConsent: same([steward], 'channel', 'purpose', 'status', 'contactPoint'),
 
     // --- Systems ----------------------------------------------------------------------
-    System: { ...same(operators, 'name', 'dialect', 'fields', 'health', 'driftCount', 'backlog', 'oldestPendingAge', 'deadCount'), baseUrl: adminOnly },
+    System: { ...same(operators, 'name', 'dialect', 'fields', 'health', 'driftCount', 'driftByChannel', 'backlog', 'oldestPendingAge', 'deadCount'), baseUrl: adminOnly },
+    ChannelDrift: same(operators, 'channel', 'purpose', 'customers'),
     SystemHealth: same(operators, 'status', 'circuit', 'lastError', 'recentLatencyMs', 'apiUsage'),
     ApiUsage: same(operators, 'used', 'limit'),
     Delivery: same(deliveryReaders, 'eventId', 'customerId', 'system', 'status', 'attempts', 'queuedAt', 'nextAttemptAt', 'deliveredAt', 'lastError', 'supersededBy', 'note', 'records'),
