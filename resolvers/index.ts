@@ -9,6 +9,7 @@ import { driftResolvers } from './drift';
 import { accessResolvers } from './access';
 import { propagationResolvers } from './propagation';
 import { preferenceResolvers } from './preferences';
+import { fieldMatrixResolvers } from './field-matrix';
 
 /** Every domain's resolvers, in the order of the schema files. */
 export const resolvers: IResolvers<unknown, GatewayContext>[] = [
@@ -20,5 +21,6 @@ export const resolvers: IResolvers<unknown, GatewayContext>[] = [
   identityResolvers,
   driftResolvers,
   propagationResolvers,
+  fieldMatrixResolvers,
   preferenceResolvers,
 ];

@@ -14,6 +14,8 @@ import { createPropagation, type Propagation, type PropagationOptions } from './
 import { PreferenceLinks } from './access/preference-link';
 import { PreferenceLinkIssuer } from './preferences/preference-link-issuer';
 import { OneClickUnsubscribe } from './preferences/one-click-unsubscribe';
+import { FieldScanResults } from './systems-map/field-scan-results';
+import { createFieldScanner, type FieldScanner, type FieldScannerOptions } from './systems-map/field-scanner';
 
 /** Options of {@link composeServices}. */
 export interface ComposeServicesOptions {
@@ -28,6 +30,8 @@ export interface ComposeServicesOptions {
   propagation?: Omit<PropagationOptions, 'store' | 'adapters' | 'consent' | 'records' | 'logger'> & { logger?: PropagationOptions['logger'] };
   /** How this process reads the subscriptions' feed. @default the consent store's defaults */
   consentFeed?: ConsentServiceOptions['feed'];
+  /** The systems map's field scan: interval, sample, where it logs. @default every 10 minutes, 500 customers, silent */
+  fieldScan?: Pick<FieldScannerOptions, 'intervalMs' | 'sampleSize' | 'firstRunAfterMs'> & { logger?: FieldScannerOptions['logger'] };
   /** The gateway's public base URL, without a trailing slash, for the links it makes (read when a link is made). @default http://localhost:4000 */
   publicUrl?: () => string;
 }
@@ -40,6 +44,8 @@ export interface ComposedServices {
   consent: ConsentService;
   /** Delivery to the systems and changes taken in from them; its loops start with `propagation.start()`. */
   propagation: Propagation;
+  /** The systems map's periodic field-conflict scan; its loop starts with `fieldScanner.start()`, `runOnce()` scans now. */
+  fieldScanner: FieldScanner;
   /** RFC 8058 one-click unsubscribes (the gateway's `/preferences/unsubscribe`). */
   unsubscribe: OneClickUnsubscribe;
 }
@@ -57,6 +63,7 @@ export function composeServices({
   profile,
   consentFeed,
   propagation: propagationOptions = {},
+  fieldScan: { logger: fieldScanLogger = silentLogger, ...fieldScanSettings } = {},
   publicUrl = () => 'http://localhost:4000',
 }: ComposeServicesOptions): ComposedServices {
   const systemNames = adapters.map((adapter) => adapter.name);
@@ -82,15 +89,19 @@ export function composeServices({
   const consent = new ConsentService({ store, directory: customers.directory, connectedSystems: () => systemNames, feed: consentFeed });
   const { logger = silentLogger, ...propagationSettings } = propagationOptions;
   const propagation = createPropagation({ store, adapters, consent, records: new LinkedRecords(customers.graph), logger, ...propagationSettings });
+  const fieldMatrix = new FieldScanResults(store);
   // Links are checked against the secret in the store, so this process's links and the authenticator's agree.
   const links = new PreferenceLinks(store);
   return {
     customers,
     consent,
     propagation,
+    fieldScanner: createFieldScanner({ store, graph: customers.graph, profiles: customers.profiles, adapters, results: fieldMatrix, logger: fieldScanLogger, ...fieldScanSettings }),
     unsubscribe: new OneClickUnsubscribe({ links, consent }),
     services: {
       propagation: propagation.service,
+      propagationHistory: propagation.history,
+      fieldMatrix,
       preferenceLinks: new PreferenceLinkIssuer({ links, directory: customers.directory, purposes: consent.vocabulary.purposes, publicUrl }),
       systems: new SystemsService(adapters),
       consent,

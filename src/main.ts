@@ -72,7 +72,7 @@ async function main(): Promise<void> {
       metrics.storeDuration.observe({ command, outcome: ok ? 'ok' : 'error' }, durationMs / 1000),
   });
   let listeningPort = config.PORT; // PORT=0 picks a free one: links use the port actually taken
-  const { services, customers, consent, propagation, unsubscribe } = composeServices({
+  const { services, customers, consent, propagation, fieldScanner, unsubscribe } = composeServices({
     store,
     adapters,
     identity: settings.identity,
@@ -84,9 +84,11 @@ async function main(): Promise<void> {
       concurrency: config.PROPAGATION_CONCURRENCY,
       leaseMs: config.PROPAGATION_LEASE_MS,
       pollIntervalMs: config.POLL_INTERVAL_MS,
+      sampleEveryMs: config.PROPAGATION_SAMPLE_MS,
       webhookSecrets,
     },
     consentFeed: { pollMs: config.CONSENT_FEED_POLL_MS, settleMs: config.CONSENT_FEED_SETTLE_MS, logger },
+    fieldScan: { intervalMs: config.FIELD_SCAN_INTERVAL_MS, sampleSize: config.FIELD_SCAN_SAMPLE, logger },
     publicUrl: () => config.PUBLIC_URL ?? `http://localhost:${listeningPort}`,
   });
   const access = createAccess(store, { oidc: oidcSettings(config), logger });
@@ -140,6 +142,7 @@ async function main(): Promise<void> {
     try {
       await gateway.stop();
       await propagation.stop(); // deliveries in flight finish (each within its call budget)
+      await fieldScanner.stop(); // a scan in flight gives up at its next step (its source calls have their budgets)
       await background.sweeper?.stop();
       await consent.drain();
       await Promise.all(adapters.map((adapter) => adapter.close()));
@@ -184,6 +187,7 @@ async function main(): Promise<void> {
     logger.info({ file }, 'demo credentials written (an API key per role, a preference link for the customer role)');
   }
   propagation.start();
+  fieldScanner.start();
   gateway.setAccepting(true);
   logger.info({ secondsSinceStart: Math.round(process.uptime()) }, 'ready');
 }

@@ -90,6 +90,9 @@ export const accessPolicy: AccessPolicy = Object.freeze<AccessPolicy>({
       identityCandidates: [steward],
       identityHistory: identityReaders,
       systems: operators,
+      // The systems map: computed over the population, no person's data.
+      fieldMatrix: operators,
+      propagationHistory: operators,
       accessLog: accessLogReaders,
     },
     Subscription: {
@@ -185,6 +188,10 @@ export const accessPolicy: AccessPolicy = Object.freeze<AccessPolicy>({
     // --- Systems ----------------------------------------------------------------------
     System: { ...same(operators, 'name', 'dialect', 'fields', 'health', 'driftCount', 'driftByChannel', 'backlog', 'oldestPendingAge', 'deadCount'), baseUrl: adminOnly },
     ChannelDrift: same(operators, 'channel', 'purpose', 'customers'),
+    FieldMatrix: same(operators, 'scannedAt', 'customersScanned', 'fields'),
+    FieldStats: same(operators, 'field', 'conflictRate', 'conflicts', 'systems'),
+    FieldSystemStats: same(operators, 'system', 'provides', 'held', 'wins'),
+    PropagationSample: same(operators, 'minute', 'system', 'backlog', 'dead', 'delivered', 'lagP50Seconds', 'lagP99Seconds', 'processes'),
     SystemHealth: same(operators, 'status', 'circuit', 'lastError', 'recentLatencyMs', 'apiUsage'),
     ApiUsage: same(operators, 'used', 'limit'),
     Delivery: same(deliveryReaders, 'eventId', 'customerId', 'system', 'status', 'attempts', 'queuedAt', 'nextAttemptAt', 'deliveredAt', 'lastError', 'supersededBy', 'note', 'records'),

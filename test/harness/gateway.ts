@@ -12,6 +12,8 @@ import type { Services } from '../../src/services';
 import { PropagationService } from '../../src/propagation/propagation-service';
 import { DeliveryLedger } from '../../src/propagation/delivery-ledger';
 import type { MongoStore } from '../../src/store/mongo-store';
+import { PropagationHistory } from '../../src/propagation/propagation-history';
+import { FieldScanResults } from '../../src/systems-map/field-scan-results';
 import { PreferenceLinkIssuer } from '../../src/preferences/preference-link-issuer';
 import { OneClickUnsubscribe } from '../../src/preferences/one-click-unsubscribe';
 
@@ -78,6 +80,8 @@ export async function startTestGateway(
       directory: customers.directory,
       consent,
       propagation: new PropagationService(new DeliveryLedger(store), store, async (id) => [id]),
+      propagationHistory: new PropagationHistory(store),
+      fieldMatrix: new FieldScanResults(store),
       preferenceLinks: new PreferenceLinkIssuer({
         links: access.preferenceLinks,
         directory: services.directory ?? customers.directory,

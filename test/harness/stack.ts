@@ -74,6 +74,7 @@ export async function startTestStack({ scim = {}, describe = (descriptor) => des
     stop: async () => {
       await gateway.stop();
       await composed.propagation.stop();
+      await composed.fieldScanner.stop();
       await Promise.all(adapters.map((adapter) => adapter.close()));
       await Promise.all(simulators.map((simulator) => simulator.stop()));
       await store.dropAndClose();
