@@ -17,6 +17,10 @@ import { startSalesforceSimulator } from '../simulators/salesforce/salesforce-si
 import { startScimSimulator } from '../simulators/scim/scim-simulator';
 import { fmt } from './measure';
 import { measureAccessCost } from './access-cost';
+import { PropagationHistory } from '../src/propagation/propagation-history';
+import { FieldScanResults } from '../src/systems-map/field-scan-results';
+import { PreferenceLinkIssuer } from '../src/preferences/preference-link-issuer';
+import { defaultConsentVocabulary } from '../src/consent/consent-vocabulary';
 import { PropagationService } from '../src/propagation/propagation-service';
 import { DeliveryLedger } from '../src/propagation/delivery-ledger';
 
@@ -115,6 +119,9 @@ export async function runProfileScenario(options: ProfileScenarioOptions): Promi
       accessRecords: access.accessRecords,
       directory: services.directory,
       propagation: new PropagationService(new DeliveryLedger(store), store, async (id) => [id]),
+      propagationHistory: new PropagationHistory(store),
+      fieldMatrix: new FieldScanResults(store),
+      preferenceLinks: new PreferenceLinkIssuer({ links: access.preferenceLinks, directory: services.directory, purposes: defaultConsentVocabulary.purposes, publicUrl: () => 'http://127.0.0.1' }),
     };
     const gateway = await createGateway({
       authenticator: access.authenticator,

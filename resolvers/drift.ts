@@ -5,5 +5,6 @@ import type { GatewayContext } from './context';
 export const driftResolvers = {
   System: {
     driftCount: (system: SystemStatus, _args: unknown, { services }: GatewayContext) => services.consent.driftCount(system.name),
+    driftByChannel: (system: SystemStatus, _args: unknown, { services }: GatewayContext) => services.consent.driftByChannel(system.name),
   },
 };

@@ -9,6 +9,8 @@ import { driftResolvers } from './drift';
 import { accessResolvers } from './access';
 import { propagationResolvers } from './propagation';
 import { viewerResolvers } from './viewer';
+import { preferenceResolvers } from './preferences';
+import { fieldMatrixResolvers } from './field-matrix';
 
 /** Every domain's resolvers, in the order of the schema files. */
 export const resolvers: IResolvers<unknown, GatewayContext>[] = [
@@ -21,4 +23,6 @@ export const resolvers: IResolvers<unknown, GatewayContext>[] = [
   driftResolvers,
   propagationResolvers,
   viewerResolvers,
+  fieldMatrixResolvers,
+  preferenceResolvers,
 ];

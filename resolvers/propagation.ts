@@ -2,8 +2,11 @@ import type { SystemStatus } from '../src/systems/system-status';
 import type { ReplayFilter } from '../src/propagation/propagation-service';
 import type { GatewayContext } from './context';
 
-/** The delivery ledger (`deliveries` on events, customers and systems) and `replayDeliveries`. */
+/** The delivery ledger (`deliveries` on events, customers and systems), `replayDeliveries` and the history behind the systems map's chart. */
 export const propagationResolvers = {
+  Query: {
+    propagationHistory: (_parent: unknown, args: { minutes: number }, { services }: GatewayContext) => services.propagationHistory.read(args.minutes),
+  },
   Mutation: {
     replayDeliveries: async (_parent: unknown, args: { filter: ReplayFilter; reason?: string | null }, { services, principal }: GatewayContext) => ({
       requeued: await services.propagation.replay(args.filter, { principalId: principal.id, reason: args.reason ?? null }),

@@ -11,6 +11,11 @@ import type { MongoStore } from './store/mongo-store';
 import { SystemsService } from './systems/systems-service';
 import { LinkedRecords } from './identity/linked-records';
 import { createPropagation, type Propagation, type PropagationOptions } from './propagation/create-propagation';
+import { PreferenceLinks } from './access/preference-link';
+import { PreferenceLinkIssuer } from './preferences/preference-link-issuer';
+import { OneClickUnsubscribe } from './preferences/one-click-unsubscribe';
+import { FieldScanResults } from './systems-map/field-scan-results';
+import { createFieldScanner, type FieldScanner, type FieldScannerOptions } from './systems-map/field-scanner';
 
 /** Options of {@link composeServices}. */
 export interface ComposeServicesOptions {
@@ -25,6 +30,10 @@ export interface ComposeServicesOptions {
   propagation?: Omit<PropagationOptions, 'store' | 'adapters' | 'consent' | 'records' | 'logger'> & { logger?: PropagationOptions['logger'] };
   /** How this process reads the subscriptions' feed. @default the consent store's defaults */
   consentFeed?: ConsentServiceOptions['feed'];
+  /** The systems map's field scan: interval, sample, where it logs. @default every 10 minutes, 500 customers, silent */
+  fieldScan?: Pick<FieldScannerOptions, 'intervalMs' | 'sampleSize' | 'firstRunAfterMs'> & { logger?: FieldScannerOptions['logger'] };
+  /** The gateway's public base URL, without a trailing slash, for the links it makes (read when a link is made). @default http://localhost:4000 */
+  publicUrl?: () => string;
 }
 
 /** Every service, plus the parts the process runs beside requests (backfill, sweeper). */
@@ -35,6 +44,10 @@ export interface ComposedServices {
   consent: ConsentService;
   /** Delivery to the systems and changes taken in from them; its loops start with `propagation.start()`. */
   propagation: Propagation;
+  /** The systems map's periodic field-conflict scan; its loop starts with `fieldScanner.start()`, `runOnce()` scans now. */
+  fieldScanner: FieldScanner;
+  /** RFC 8058 one-click unsubscribes (the gateway's `/preferences/unsubscribe`). */
+  unsubscribe: OneClickUnsubscribe;
 }
 
 /**
@@ -43,7 +56,16 @@ export interface ComposedServices {
  * customer's consents for unlink reports, and every consent event gets an outbox row
  * per connected system other than its source.
  */
-export function composeServices({ store, adapters, identity, profile, consentFeed, propagation: propagationOptions = {} }: ComposeServicesOptions): ComposedServices {
+export function composeServices({
+  store,
+  adapters,
+  identity,
+  profile,
+  consentFeed,
+  propagation: propagationOptions = {},
+  fieldScan: { logger: fieldScanLogger = silentLogger, ...fieldScanSettings } = {},
+  publicUrl = () => 'http://localhost:4000',
+}: ComposeServicesOptions): ComposedServices {
   const systemNames = adapters.map((adapter) => adapter.name);
   // The two services refer to each other: the callbacks below run only after `consent` exists.
   const customers = createCustomerServices({
@@ -67,12 +89,20 @@ export function composeServices({ store, adapters, identity, profile, consentFee
   const consent = new ConsentService({ store, directory: customers.directory, connectedSystems: () => systemNames, feed: consentFeed });
   const { logger = silentLogger, ...propagationSettings } = propagationOptions;
   const propagation = createPropagation({ store, adapters, consent, records: new LinkedRecords(customers.graph), logger, ...propagationSettings });
+  const fieldMatrix = new FieldScanResults(store);
+  // Links are checked against the secret in the store, so this process's links and the authenticator's agree.
+  const links = new PreferenceLinks(store);
   return {
     customers,
     consent,
     propagation,
+    fieldScanner: createFieldScanner({ store, graph: customers.graph, profiles: customers.profiles, adapters, results: fieldMatrix, logger: fieldScanLogger, ...fieldScanSettings }),
+    unsubscribe: new OneClickUnsubscribe({ links, consent }),
     services: {
       propagation: propagation.service,
+      propagationHistory: propagation.history,
+      fieldMatrix,
+      preferenceLinks: new PreferenceLinkIssuer({ links, directory: customers.directory, purposes: consent.vocabulary.purposes, publicUrl }),
       systems: new SystemsService(adapters),
       consent,
       profiles: customers.profiles,

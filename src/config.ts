@@ -90,6 +90,23 @@ const configSchema = z.object({
   PROPAGATION_CONCURRENCY: z.coerce.number({ error: 'a number of deliveries' }).int('a whole number').min(1, 'at least 1').max(256, 'at most 256').default(8),
   PROPAGATION_LEASE_MS: z.coerce.number({ error: 'a number of milliseconds' }).int('a whole number of milliseconds').min(15_000, 'at least 15000 ms: a delivery call may take 10 s').default(60_000),
   POLL_INTERVAL_MS: z.coerce.number({ error: 'a number of milliseconds' }).int('a whole number of milliseconds').min(100, 'at least 100 ms').default(15_000),
+  PROPAGATION_SAMPLE_MS: z.coerce
+    .number({ error: 'a number of milliseconds' })
+    .int('a whole number of milliseconds')
+    .min(1000, 'from 1000 to 60000 milliseconds')
+    .max(60_000, 'from 1000 to 60000 milliseconds')
+    .default(60_000),
+  FIELD_SCAN_INTERVAL_MS: z.coerce
+    .number({ error: 'a number of milliseconds' })
+    .int('a whole number of milliseconds')
+    .min(10_000, 'at least 10000 ms')
+    .default(600_000),
+  FIELD_SCAN_SAMPLE: z.coerce.number({ error: 'a number of customers' }).int('a whole number').min(1, 'from 1 to 10000 customers').max(10_000, 'from 1 to 10000 customers').default(500),
+  PUBLIC_URL: z
+    .url({ protocol: /^https?$/, error: 'the URL people reach the gateway at (http:// or https://, no query or fragment)' })
+    .refine((url) => !/[?#]/.test(url), 'the URL people reach the gateway at, without a query or fragment')
+    .transform((url) => url.replace(/\/+$/, ''))
+    .optional(),
   WEBHOOK_SECRETS: z
     .string()
     .optional()

@@ -74,7 +74,8 @@ async function main(): Promise<void> {
     onCommand: (command, durationMs, ok) =>
       metrics.storeDuration.observe({ command, outcome: ok ? 'ok' : 'error' }, durationMs / 1000),
   });
-  const { services, customers, consent, propagation } = composeServices({
+  let listeningPort = config.PORT; // PORT=0 picks a free one: links use the port actually taken
+  const { services, customers, consent, propagation, fieldScanner, unsubscribe } = composeServices({
     store,
     adapters,
     identity: settings.identity,
@@ -86,9 +87,12 @@ async function main(): Promise<void> {
       concurrency: config.PROPAGATION_CONCURRENCY,
       leaseMs: config.PROPAGATION_LEASE_MS,
       pollIntervalMs: config.POLL_INTERVAL_MS,
+      sampleEveryMs: config.PROPAGATION_SAMPLE_MS,
       webhookSecrets,
     },
     consentFeed: { pollMs: config.CONSENT_FEED_POLL_MS, settleMs: config.CONSENT_FEED_SETTLE_MS, logger },
+    fieldScan: { intervalMs: config.FIELD_SCAN_INTERVAL_MS, sampleSize: config.FIELD_SCAN_SAMPLE, logger },
+    publicUrl: () => config.PUBLIC_URL ?? `http://localhost:${listeningPort}`,
   });
   // The embedded demo signs people in at its own OpenID provider unless one is configured.
   const demoProvider = simulators && !config.OIDC_ISSUER ? await startDemoOpenIdProvider() : undefined;
@@ -104,10 +108,12 @@ async function main(): Promise<void> {
     limits: { ...settings.limits, adminOnlyIntrospection: config.NODE_ENV === 'production' },
     webhooks: propagation.intake,
     pages: { distDir: webDistDir, signIn: demoProvider ? { issuer: demoProvider.issuer, clientId: DEMO_CONSOLE_CLIENT_ID, scope: DEMO_SCOPE, resource: DEMO_AUDIENCE } : consoleSignIn(config) },
+    unsubscribe,
   });
 
   try {
     const address = await gateway.listen(config.PORT, config.HOST);
+    listeningPort = address.port;
     logger.info({ port: address.port, host: address.address }, `gateway listening on http://${config.HOST}:${address.port}/graphql`);
     logger.info(`agent console on http://${config.HOST}:${address.port}/console${demoProvider ? ' (sign in as one of the demo people)' : ''}`);
   } catch (error) {
@@ -144,6 +150,7 @@ async function main(): Promise<void> {
     try {
       await gateway.stop();
       await propagation.stop(); // deliveries in flight finish (each within its call budget)
+      await fieldScanner.stop(); // a scan in flight gives up at its next step (its source calls have their budgets)
       await background.sweeper?.stop();
       await consent.drain();
       await Promise.all(adapters.map((adapter) => adapter.close()));
@@ -189,6 +196,7 @@ async function main(): Promise<void> {
     logger.info({ file }, 'demo credentials written (an API key per role, a preference link for the customer role)');
   }
   propagation.start();
+  fieldScanner.start();
   gateway.setAccepting(true);
   logger.info({ secondsSinceStart: Math.round(process.uptime()) }, 'ready');
 }

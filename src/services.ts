@@ -6,6 +6,9 @@ import type { ProfileService } from './profile/profile-service';
 import type { AccessRecords } from './access/access-records';
 import type { CustomerDirectory } from './identity/customer-directory';
 import type { PropagationService } from './propagation/propagation-service';
+import type { PropagationHistory } from './propagation/propagation-history';
+import type { PreferenceLinkIssuer } from './preferences/preference-link-issuer';
+import type { FieldScanResults } from './systems-map/field-scan-results';
 
 /**
  * The services resolvers call. Built once per process by the composition root
@@ -27,4 +30,10 @@ export interface Services {
   directory: CustomerDirectory;
   /** The delivery ledger: where each consent change stands with each connected system, and replays. */
   propagation: PropagationService;
+  /** Per minute and system: backlog, dead rows, deliveries and lag, over every process (the systems map's chart). */
+  propagationHistory: PropagationHistory;
+  /** The newest field-conflict scan (the systems map's matrix). */
+  fieldMatrix: FieldScanResults;
+  /** Preference-centre links for staff and integrations to send to customers. */
+  preferenceLinks: PreferenceLinkIssuer;
 }

@@ -21,8 +21,17 @@ describe('loadConfig', () => {
       PROPAGATION_CONCURRENCY: 8,
       PROPAGATION_LEASE_MS: 60_000,
       POLL_INTERVAL_MS: 15_000,
+      PROPAGATION_SAMPLE_MS: 60_000,
+      FIELD_SCAN_INTERVAL_MS: 600_000,
+      FIELD_SCAN_SAMPLE: 500,
       WEBHOOK_SECRETS: {},
     });
+  });
+
+  it('reads the public URL without its trailing slash, and refuses one with a query or another scheme', () => {
+    expect(loadConfig({ PUBLIC_URL: 'https://prefs.example.com/gateway/' }).PUBLIC_URL).toBe('https://prefs.example.com/gateway');
+    expect(() => loadConfig({ PUBLIC_URL: 'https://prefs.example.com/?a=1' })).toThrow(/^Invalid configuration: PUBLIC_URL=".+" is not valid; expected the URL people reach the gateway at/);
+    expect(() => loadConfig({ PUBLIC_URL: 'ftp://prefs.example.com' })).toThrow(/PUBLIC_URL="ftp:\/\/prefs.example.com" is not valid/);
   });
 
   it('reads the retry schedule and the webhook secrets (one, or several while rotating)', () => {
@@ -47,6 +56,9 @@ describe('loadConfig', () => {
     [{ PORT: '-1' }, 'PORT="-1"'],
     [{ SHUTDOWN_TIMEOUT_MS: 'soon' }, 'SHUTDOWN_TIMEOUT_MS="soon"'],
     [{ CONSENT_FEED_POLL_MS: '5' }, 'CONSENT_FEED_POLL_MS="5"'],
+    [{ FIELD_SCAN_INTERVAL_MS: '500' }, 'FIELD_SCAN_INTERVAL_MS="500"'],
+    [{ FIELD_SCAN_SAMPLE: '0' }, 'FIELD_SCAN_SAMPLE="0"'],
+    [{ PROPAGATION_SAMPLE_MS: '120000' }, 'PROPAGATION_SAMPLE_MS="120000"'],
     [{ MONGODB_DB: 'a.b' }, 'MONGODB_DB="a.b"'],
     [{ NODE_ENV: 'staging' }, 'NODE_ENV="staging"'],
     [{ OIDC_ISSUER: 'https://login.example.com' }, 'OIDC_AUDIENCE=(not set)'],

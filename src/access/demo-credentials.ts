@@ -18,7 +18,8 @@ export async function writeDemoCredentials(access: Access, file: string, demoCus
     const stillValid = kept !== undefined && (await access.apiKeys.verify(kept).then((principal) => principal.roles.includes(role), () => false));
     credentials[role] = stillValid ? kept : (await access.apiKeys.create({ name: `demo ${role}`, role, createdBy: 'embedded demo' })).key;
   }
-  if (demoCustomerId) credentials.customer = await access.preferenceLinks.issue(demoCustomerId);
+  // About marketing, the demo's usual purpose, so the same token also works for a one-click unsubscribe.
+  if (demoCustomerId) credentials.customer = (await access.preferenceLinks.create(demoCustomerId, { purpose: 'MARKETING' })).token;
   await mkdir(path.dirname(file), { recursive: true }); // DATA_DIR need not exist when the store is MONGODB_URI's
   await writeFile(file, `${JSON.stringify(credentials, null, 2)}\n`, { mode: 0o600 });
   await chmod(file, 0o600); // writeFile's mode applies only when it creates the file

@@ -90,6 +90,9 @@ export const accessPolicy: AccessPolicy = Object.freeze<AccessPolicy>({
       identityCandidates: [steward],
       identityHistory: identityReaders,
       systems: operators,
+      // The systems map: computed over the population, no person's data.
+      fieldMatrix: operators,
+      propagationHistory: operators,
       accessLog: accessLogReaders,
       viewer: everyone,
     },
@@ -107,6 +110,8 @@ export const accessPolicy: AccessPolicy = Object.freeze<AccessPolicy>({
       confirmDoubleOptIn: [customer, app],
       ...same([steward], 'resolveCandidate', 'linkRecords', 'unlinkRecord'),
       replayDeliveries: [steward],
+      // Staff and integrations send a customer their link; the link itself grants only that customer's own.
+      createPreferenceLink: [agent, app],
     },
 
     // --- The profile --------------------------------------------------------------
@@ -183,11 +188,19 @@ export const accessPolicy: AccessPolicy = Object.freeze<AccessPolicy>({
     UnlinkedConsent: same([steward], 'channel', 'purpose', 'status', 'contactPoint'),
 
     // --- Systems ----------------------------------------------------------------------
-    System: { ...same(operators, 'name', 'dialect', 'fields', 'health', 'driftCount', 'backlog', 'oldestPendingAge', 'deadCount'), baseUrl: adminOnly },
+    System: { ...same(operators, 'name', 'dialect', 'fields', 'health', 'driftCount', 'driftByChannel', 'backlog', 'oldestPendingAge', 'deadCount'), baseUrl: adminOnly },
+    ChannelDrift: same(operators, 'channel', 'purpose', 'customers'),
+    FieldMatrix: same(operators, 'scannedAt', 'customersScanned', 'fields'),
+    FieldStats: same(operators, 'field', 'conflictRate', 'conflicts', 'systems'),
+    FieldSystemStats: same(operators, 'system', 'provides', 'held', 'wins'),
+    PropagationSample: same(operators, 'minute', 'system', 'backlog', 'dead', 'delivered', 'lagP50Seconds', 'lagP99Seconds', 'processes'),
     SystemHealth: same(operators, 'status', 'circuit', 'lastError', 'recentLatencyMs', 'apiUsage'),
     ApiUsage: same(operators, 'used', 'limit'),
     Delivery: same(deliveryReaders, 'eventId', 'customerId', 'system', 'status', 'attempts', 'queuedAt', 'nextAttemptAt', 'deliveredAt', 'lastError', 'supersededBy', 'note', 'records'),
     ReplayResult: same([steward], 'requeued'),
+
+    // --- The preference centre ----------------------------------------------------------
+    PreferenceLink: same([agent, app], 'url', 'unsubscribeUrl', 'expiresAt', 'purpose'),
   },
   neverPersonal: [offers],
   ownCustomerArguments: {

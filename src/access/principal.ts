@@ -16,6 +16,8 @@ export interface Principal {
   roles: readonly Role[];
   /** A customer principal's own customer id: the only one it may read or change. */
   customerId?: string;
+  /** For a customer's preference-centre link: the link's own id (`jti`) and the consent purpose it was sent about (null for links without). */
+  preferenceLink?: { id: string | null; purpose: string | null };
   /** An API key limited to these operation names; absent: whatever its role allows. */
   allowedOperations?: readonly string[];
 }

@@ -11,7 +11,16 @@ export interface ConsentDriftDoc {
   customerId: string;
   recordId: string;
   disagreements: number;
+  /** The channels and purposes disagreed about, `<channel>|<purpose>`, each once (absent on observations made before they were kept). */
+  pairs?: string[];
   observedAt: Date;
+}
+
+/** How many customers one system disagrees with the store about, on one channel and purpose. */
+export interface ChannelDrift {
+  channel: string;
+  purpose: string;
+  customers: number;
 }
 
 /** One source record's disagreements with the store. */
@@ -42,7 +51,7 @@ export class ConsentDriftStore {
         return disagreements.length
           ? this.drift.replaceOne(
               { _id },
-              { system, customerId, recordId, disagreements: disagreements.length, observedAt: at },
+              { system, customerId, recordId, disagreements: disagreements.length, pairs: [...new Set(disagreements.map((drift) => `${drift.channel}|${drift.purpose}`))], observedAt: at },
               { upsert: true },
             )
           : this.drift.deleteOne({ _id });
@@ -53,5 +62,23 @@ export class ConsentDriftStore {
   /** Customers whose record in `system` was last seen disagreeing with the store. */
   countFor(system: string): Promise<number> {
     return this.drift.countDocuments({ system });
+  }
+
+  /**
+   * Per channel and purpose, the customers whose record in `system` was last seen
+   * disagreeing about it (each once, however many contact points), by channel then
+   * purpose. One read of the system's drift documents (equality on the indexed `system`).
+   */
+  async byChannelFor(system: string): Promise<ChannelDrift[]> {
+    const counts = new Map<string, number>();
+    for (const doc of await this.drift.find({ system }, { projection: { pairs: 1 } }).toArray()) {
+      for (const pair of doc.pairs ?? []) counts.set(pair, (counts.get(pair) ?? 0) + 1);
+    }
+    return [...counts.entries()]
+      .map(([pair, customers]) => {
+        const [channel = '', purpose = ''] = pair.split('|');
+        return { channel, purpose, customers };
+      })
+      .sort((a, b) => a.channel.localeCompare(b.channel) || a.purpose.localeCompare(b.purpose));
   }
 }

@@ -17,7 +17,7 @@ import { normaliseContactPoint } from './contact-point';
 import { payloadHash } from './payload-hash';
 import { sweepConsentLog, type SweepReport } from './sweep-consent-log';
 import { compareWithSourceFlags } from './compare-with-source-flags';
-import { ConsentDriftStore, type SourceDrift } from './consent-drift-store';
+import { ConsentDriftStore, type ChannelDrift, type SourceDrift } from './consent-drift-store';
 import type { SourceConsentFlag } from '../adapters/source-adapter';
 import { ConsentFeed, type ConsentFeedDoc } from './consent-feed';
 import { ConsentFeedPoller, type ConsentFeedPollerOptions } from './consent-feed-poller';
@@ -322,6 +322,11 @@ export class ConsentService {
   /** How many customers `system` was last seen disagreeing with the store about. */
   driftCount(system: string): Promise<number> {
     return this.drift.countFor(system);
+  }
+
+  /** Per channel and purpose, how many customers `system` was last seen disagreeing with the store about. */
+  driftByChannel(system: string): Promise<ChannelDrift[]> {
+    return this.drift.byChannelFor(system);
   }
 
   /** A customer's current preferences. */

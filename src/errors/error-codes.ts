@@ -12,6 +12,7 @@ export enum ErrorCode {
   GRAPHQL_PARSE_FAILED = 'GRAPHQL_PARSE_FAILED',
   GRAPHQL_VALIDATION_FAILED = 'GRAPHQL_VALIDATION_FAILED',
   BAD_REQUEST = 'BAD_REQUEST',
+  METHOD_NOT_ALLOWED = 'METHOD_NOT_ALLOWED',
   PAYLOAD_TOO_LARGE = 'PAYLOAD_TOO_LARGE',
   UNSUPPORTED_MEDIA_TYPE = 'UNSUPPORTED_MEDIA_TYPE',
   BAD_USER_INPUT = 'BAD_USER_INPUT',
@@ -48,6 +49,7 @@ export const errorCatalog: Readonly<Record<ErrorCode, ErrorCodeEntry>> = Object.
   [ErrorCode.GRAPHQL_PARSE_FAILED]: { message: 'The query is not valid GraphQL syntax.', httpStatus: 400 },
   [ErrorCode.GRAPHQL_VALIDATION_FAILED]: { message: 'The query does not match the schema.', httpStatus: 400 },
   [ErrorCode.BAD_REQUEST]: { message: 'The HTTP request is not a valid GraphQL request.', httpStatus: 400 },
+  [ErrorCode.METHOD_NOT_ALLOWED]: { message: 'This endpoint does not answer this HTTP method; the Allow header lists the ones it does.', httpStatus: 405 },
   [ErrorCode.PAYLOAD_TOO_LARGE]: { message: 'The request body is larger than the gateway accepts.', httpStatus: 413 },
   [ErrorCode.UNSUPPORTED_MEDIA_TYPE]: {
     message: "The request body's charset or content encoding is not supported; send UTF-8 JSON.",

@@ -6,7 +6,7 @@ import type { FieldCandidate, ValueKey } from './field-candidate';
 import { compareByRecency } from './compare-candidates';
 import { listFields, type MergeConfig, type ProfileField } from './merge-config';
 import { mergeRuleNamed } from './merge-rules';
-import type { FieldConflict, MergedProfile, PersonName, ProvenanceEntry } from './merged-profile';
+import type { FieldConflict, FieldHolders, MergedProfile, PersonName, ProvenanceEntry } from './merged-profile';
 
 /** Options of {@link mergeProfile}. */
 export interface MergeProfileOptions {
@@ -36,6 +36,7 @@ export function mergeProfile(customerId: string, records: readonly SourceRecord[
   const specs = fieldSpecs(phone);
   const provenance: ProvenanceEntry[] = [];
   const conflicts: FieldConflict[] = [];
+  const fieldHolders: FieldHolders[] = [];
   const resolved: Partial<Record<ProfileField, unknown>> = {};
 
   for (const field of Object.keys(specs) as ProfileField[]) {
@@ -47,6 +48,7 @@ export function mergeProfile(customerId: string, records: readonly SourceRecord[
       if (value !== undefined) candidates.push({ system: record.system, recordId: record.recordId, updatedAt: record.updatedAt, value });
     }
     if (candidates.length === 0) continue;
+    fieldHolders.push({ field, systems: [...new Set(candidates.map((candidate) => candidate.system))].sort() });
     const rule = mergeRuleNamed(ruleName);
     const outcome = rule.apply(candidates, { priority }, spec.key);
     resolved[field] = outcome.value;
@@ -93,6 +95,7 @@ export function mergeProfile(customerId: string, records: readonly SourceRecord[
       .map(({ system, recordId, updatedAt }) => ({ system, recordId, updatedAt })),
     provenance,
     conflicts,
+    fieldHolders,
   };
 }
 

@@ -27,6 +27,13 @@ export interface FieldConflict {
   reason: string;
 }
 
+/** Which systems' records held a value for one profile field (whether or not theirs won). */
+export interface FieldHolders {
+  field: string;
+  /** System names, sorted, each once. */
+  systems: string[];
+}
+
 /** A person's name, resolved as a whole (given and family from one record, never mixed). */
 export interface PersonName {
   given?: string;
@@ -49,4 +56,6 @@ export interface MergedProfile {
   sourceRecords: SourceRecordRef[];
   provenance: ProvenanceEntry[];
   conflicts: FieldConflict[];
+  /** Per resolved field, the systems that held a value for it (the systems map's field scan counts them). */
+  fieldHolders: FieldHolders[];
 }

@@ -9,6 +9,7 @@ import type { NormalizePhoneOptions } from '../identity/normalize-phone';
 import type { CustomerProfile } from './customer-profile';
 import type { MergeConfig } from './merge-config';
 import { mergeProfile } from './merge-profile';
+import { profileFieldOf } from './profile-field-of';
 import { createProfileLoaders, type ProfileLoaders, type ProfileLoadersOptions } from './profile-loaders';
 import { SourceFetchError, type SourceCallReport } from './source-call';
 
@@ -41,10 +42,6 @@ export interface RequestLoadersOptions {
   /** Most calls to source systems the request may cause, over every source. @default unlimited */
   maxSourceCalls?: number;
 }
-
-/** Which profile fields a canonical field name of an adapter's `providedFields` feeds. */
-const profileFieldOf = (provided: string): string =>
-  provided === 'givenName' || provided === 'familyName' ? 'name' : provided.split('.')[0]!;
 
 /** Which `Customer` field needs a source's value: its profile field, or `consentDrift` for its consent flags. */
 const customerFieldOf = (provided: string): string => (provided === 'consentFlags' ? 'consentDrift' : profileFieldOf(provided));

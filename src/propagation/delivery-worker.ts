@@ -5,6 +5,7 @@ import type { GatewayMetrics } from '../observability/metrics';
 import type { AttemptOutcome, DeliveryLedger, HeldClaim } from './delivery-ledger';
 import type { DeliveryRowDoc } from './delivery-row';
 import { deliverBatch, type DeliverConsentParts } from './deliver-consent';
+import type { DeliveryLagWindow } from './delivery-lag-window';
 
 /** Options of {@link startDeliveryWorker}. */
 export interface DeliveryWorkerOptions {
@@ -12,6 +13,8 @@ export interface DeliveryWorkerOptions {
   parts: DeliverConsentParts;
   logger: Logger;
   metrics?: GatewayMetrics;
+  /** Where each finished delivery's lag is noted for the propagation history. @default none */
+  lags?: DeliveryLagWindow;
   /** Rows one batch of one system takes. @default 50 */
   batchSize?: number;
   /** Pause between looks at the outbox when it had nothing due, in ms. @default 100 */
@@ -38,7 +41,7 @@ export interface DeliveryWorker {
  * its adapter refuses at once, and the rows wait.
  */
 export function startDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWorker {
-  const { ledger, parts, logger, metrics, batchSize = 50, idleMs = 100, leaseMs = 60_000, gaugeEveryMs = 15_000 } = options;
+  const { ledger, parts, logger, metrics, lags, batchSize = 50, idleMs = 100, leaseMs = 60_000, gaugeEveryMs = 15_000 } = options;
   const worker = `worker:${process.pid}:${randomUUID()}`; // the pid tells an operator (and the crash test) whose claim it is
   const inFlight = new Map<string, Promise<void>>(); // per system
   const stopped = new AbortController();
@@ -64,7 +67,11 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWor
     await ledger.finishMany(done, finished);
     for (const { claim, outcome } of done) {
       metrics?.deliveryAttempts.inc({ system, outcome: outcome.status });
-      if (outcome.status === 'DELIVERED') metrics?.deliveryLag.observe({ system }, (finished.getTime() - claim.row.createdAt.getTime()) / 1000);
+      if (outcome.status === 'DELIVERED') {
+        const lagSeconds = (finished.getTime() - claim.row.createdAt.getTime()) / 1000;
+        metrics?.deliveryLag.observe({ system }, lagSeconds);
+        lags?.record(system, lagSeconds);
+      }
       if (outcome.status === 'DEAD') logger.warn({ row: claim.row._id, system, error: outcome.lastError }, 'consent delivery is dead; replayDeliveries re-queues it');
     }
   };

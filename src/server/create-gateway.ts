@@ -30,6 +30,8 @@ import { graphqlWebSocket } from './websocket';
 import { webhookRoutes } from './webhook-routes';
 import type { WebhookIntake } from '../propagation/webhook-intake';
 import { pageRoutes, type PageRoutesOptions } from './page-routes';
+import type { OneClickUnsubscribe } from '../preferences/one-click-unsubscribe';
+import { unsubscribeRoute } from './unsubscribe-route';
 
 /** Options of {@link createGateway}. */
 export interface GatewayOptions {
@@ -58,6 +60,8 @@ export interface GatewayOptions {
   webhooks?: WebhookIntake;
   /** The pages (/console, /preferences) and how the console signs people in. @default not served (404) */
   pages?: PageRoutesOptions;
+  /** Answers RFC 8058 one-click unsubscribes at `/preferences/unsubscribe`. @default none (404) */
+  unsubscribe?: OneClickUnsubscribe;
 }
 
 /** The HTTP app: GraphQL (over HTTP and graphql-ws), health, readiness and metrics on one `http.Server`. */
@@ -137,6 +141,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   app.use(requestLogger({ logger }));
   app.use(healthRoutes({ store, metrics, isAccepting: () => accepting }));
   if (options.webhooks) app.use('/webhooks', webhookRoutes(options.webhooks));
+  if (options.unsubscribe) app.use('/preferences/unsubscribe', unsubscribeRoute(options.unsubscribe));
   if (options.pages) app.use(pageRoutes(options.pages));
   app.use(
     '/graphql',

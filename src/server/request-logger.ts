@@ -25,8 +25,10 @@ function requestPath(req: Request): string {
   const url = req.originalUrl;
   const end = url.search(/[?#]/);
   const path = end === -1 ? url : url.slice(0, end);
-  // A Mailchimp webhook's URL carries its secret: never in a log line.
-  return path.replace(/^(\/webhooks\/[^/]+\/)[^/]+/, '$1<secret>');
+  // A Mailchimp webhook's URL carries its secret, and a preference link's token belongs in
+  // the query string (dropped above) or the page's fragment (never sent): a token put in the
+  // path by mistake is masked too. Neither ever reaches a log line.
+  return path.replace(/^(\/webhooks\/[^/]+\/)[^/]+/, '$1<secret>').replace(/^(\/preferences\/unsubscribe\/).+/, '$1<token>');
 }
 
 /**

@@ -44,6 +44,14 @@ export const collectionNames = Object.freeze({
   propagationWebhookIds: 'propagation_webhook_ids',
   /** Who re-queued dead deliveries, when, which filter, how many. */
   propagationReplays: 'propagation_replays',
+  /** Per process, system and sampling tick: backlog, dead rows, deliveries and their lag, `_id` = `<tick ISO>:<system>:<process id>`, read by `minute`; kept a day. */
+  propagationSamples: 'propagation_samples',
+
+  // --- the systems map (src/systems-map) ---------------------------------------
+  /** Each field-conflict scan's result, one document per scan, `_id` = `<scannedAt ISO>|<uuid>`; kept a day, the newest is read. */
+  fieldScans: 'systems_map_field_scans',
+  /** Who scans in one interval, `_id` = `field-scan@<interval number>` (a unique insert, so one process scans). */
+  fieldScanSlots: 'systems_map_scan_slots',
 
   // --- identity (src/identity) ------------------------------------------------
   /** Golden customers, `_id` = customerId. */
@@ -105,6 +113,8 @@ export const indexDefinitions: readonly IndexDefinition[] = Object.freeze<IndexD
   { collection: collectionNames.propagationTargetValues, key: { flag: 1 }, options: { name: 'flag' } },
   // Subscriptions read the feed by equality ($in) on its time bucket, which FerretDB pushes down.
   { collection: collectionNames.consentFeed, key: { bucket: 1 }, options: { name: 'bucket' } },
+  // The propagation history is read by equality ($in) on its minute, which FerretDB pushes down.
+  { collection: collectionNames.propagationSamples, key: { minute: 1 }, options: { name: 'minute' } },
 
   // --- access -----------------------------------------------------------------
   { collection: collectionNames.accessRecords, key: { customerIds: 1 }, options: { name: 'customerIds' } },

@@ -78,6 +78,7 @@ describe('the access policy over HTTP: every field and root field, for every rol
     'Query.consentVocabulary': {},
     // Nothing is dead in this stack: the replay runs and re-queues none.
     'Mutation.replayDeliveries': { filter: { system: 'mailchimp' }, reason: 'matrix' },
+    'Mutation.createPreferenceLink': { customerId: ids.get(alice), purpose: 'MARKETING' },
   });
 
   beforeAll(async () => {
@@ -133,6 +134,10 @@ describe('the access policy over HTTP: every field and root field, for every rol
     const consentWrites = (n: number) => ({ changes: [change(aliceId, { idempotencyKey: `matrix-${n}` }), change(aliceId, { status: 'DENIED', idempotencyKey: 'alice-setup', contactPoint: alice.emails[0] })] });
     prepared.set('Mutation.recordConsent', [0, 1, 2, 3].map(consentWrites));
     prepared.set('Mutation.updatePreferences', [0, 1, 2, 3].map((n) => ({ changes: [{ customerId: aliceId, language: 'fr-FR', capturedAt: new Date().toISOString(), source: { system: 'preference-centre', recordId: `prefs-${n}` }, method: 'WEB_FORM' }] })));
+
+    // The systems map: a field scan and a propagation sample, so that their types have values to read.
+    await stack.composed.fieldScanner.runOnce();
+    await stack.composed.services.propagationHistory.record([{ at: new Date(), system: 'salesforce', process: 'matrix', backlog: 1, dead: 0, delivered: 2, lagP50Seconds: 0.5, lagP99Seconds: 0.9 }]);
   }, 120_000);
   afterAll(() => stack.stop());
 

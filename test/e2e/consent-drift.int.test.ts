@@ -63,6 +63,14 @@ describe('consent drift: source flags compared with the store, over GraphQL', ()
     const body = await gateway.graphql<{ systems: { name: string; driftCount: number }[] }>('{ systems { name driftCount } }');
     return Object.fromEntries(body.data!.systems.map((system) => [system.name, system.driftCount]));
   };
+  const driftByChannel = async (system: string) => {
+    const body = await gateway.graphqlAs<{ systems: { name: string; driftByChannel: { channel: string; purpose: string; customers: number }[] }[] }>(
+      'support-agent',
+      '{ systems { name driftByChannel { channel purpose customers } } }',
+    );
+    expect(body.errors).toBeUndefined();
+    return body.data!.systems.find((entry) => entry.name === system)!.driftByChannel;
+  };
 
   it('reports the CRM as drifting while the store holds a denial, and never shows the CRM flag as the answer', async () => {
     const { id } = await read();
@@ -82,6 +90,11 @@ describe('consent drift: source flags compared with the store, over GraphQL', ()
       storeStatus: 'DENIED',
     });
     expect((await driftCounts()).salesforce).toBe(1);
+    // Per channel and purpose: the one customer, once on each pair the CRM disagrees about, sorted.
+    const byChannel = await driftByChannel('salesforce');
+    expect(byChannel).toContainEqual({ channel: 'EMAIL', purpose: 'MARKETING', customers: 1 });
+    expect(byChannel.every((entry) => entry.customers === 1)).toBe(true);
+    expect(byChannel.map((entry) => `${entry.channel}|${entry.purpose}`)).toEqual(byChannel.map((entry) => `${entry.channel}|${entry.purpose}`).sort());
   });
 
   it('reports drift on a search result too, whose profile loads on demand', async () => {
@@ -111,10 +124,14 @@ describe('consent drift: source flags compared with the store, over GraphQL', ()
   });
 
   it('clears the drift once the store and the CRM agree again', async () => {
+    const emailMarketingCustomers = async () => (await driftByChannel('salesforce')).find((entry) => entry.channel === 'EMAIL' && entry.purpose === 'MARKETING')?.customers ?? 0;
+    const driftingBefore = await emailMarketingCustomers();
     const { id } = await read();
     await gateway.graphql(RECORD, { customerId: id, status: 'GRANTED', key: 'drift-grant' });
     const customer = await read();
     expect(emailMarketing(customer.consentDrift, 'salesforce')).toBeUndefined();
     expect(customer.consents).toContainEqual({ channel: 'EMAIL', purpose: 'MARKETING', status: 'GRANTED' });
+    // One customer fewer on that channel and purpose (others read since may still drift on it).
+    expect(await emailMarketingCustomers()).toBe(driftingBefore - 1);
   });
 });

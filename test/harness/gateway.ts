@@ -12,6 +12,10 @@ import type { Services } from '../../src/services';
 import { PropagationService } from '../../src/propagation/propagation-service';
 import { DeliveryLedger } from '../../src/propagation/delivery-ledger';
 import type { MongoStore } from '../../src/store/mongo-store';
+import { PropagationHistory } from '../../src/propagation/propagation-history';
+import { FieldScanResults } from '../../src/systems-map/field-scan-results';
+import { PreferenceLinkIssuer } from '../../src/preferences/preference-link-issuer';
+import { OneClickUnsubscribe } from '../../src/preferences/one-click-unsubscribe';
 
 /** A gateway listening on a free loopback port, for end-to-end tests over real HTTP. */
 export interface RunningGateway {
@@ -64,6 +68,8 @@ export async function startTestGateway(
   };
   const adminKey = await keyOf('admin');
   const customers = createCustomerServices({ store, adapters: [] });
+  const consent = services.consent ?? new ConsentService({ store, directory: acceptAnyCustomer, connectedSystems: () => [] });
+  let baseUrl = ''; // known once listening; links read it when they are made
   const gateway = await createGateway({
     authenticator: access.authenticator,
     services: {
@@ -72,8 +78,16 @@ export async function startTestGateway(
       identity: customers.identity,
       customerSearch: customers.customerSearch,
       directory: customers.directory,
-      consent: new ConsentService({ store, directory: acceptAnyCustomer, connectedSystems: () => [] }),
+      consent,
       propagation: new PropagationService(new DeliveryLedger(store), store, async (id) => [id]),
+      propagationHistory: new PropagationHistory(store),
+      fieldMatrix: new FieldScanResults(store),
+      preferenceLinks: new PreferenceLinkIssuer({
+        links: access.preferenceLinks,
+        directory: services.directory ?? customers.directory,
+        purposes: consent.vocabulary.purposes,
+        publicUrl: () => baseUrl,
+      }),
       accessRecords: access.accessRecords,
       ...services,
     },
@@ -81,11 +95,12 @@ export async function startTestGateway(
     logger,
     metrics,
     shutdownTimeoutMs: 2000,
+    unsubscribe: new OneClickUnsubscribe({ links: access.preferenceLinks, consent }),
     ...gatewayOptions,
   });
   const { port } = await gateway.listen(0, '127.0.0.1');
   gateway.setAccepting(true);
-  const baseUrl = `http://127.0.0.1:${port}`;
+  baseUrl = `http://127.0.0.1:${port}`;
   const post = async (credential: string, query: string, variables?: Record<string, unknown>) => {
     const response = await fetch(`${baseUrl}/graphql`, {
       method: 'POST',

@@ -52,8 +52,10 @@ export async function startTestStack({ scim = {}, describe = (descriptor) => des
   const descriptors = simulators.map((simulator) => describe(simulator.descriptor));
   const adapters = createAdapters(systemsConfigFromDescriptors(descriptors));
   const webhookSecrets = propagation ? newWebhookSecrets(descriptors) : {};
-  const composed = composeServices({ store, adapters, propagation: { ...propagation, webhookSecrets } });
-  const gateway = await startTestGateway(store, composed.services, { logger, limits, webhooks: composed.propagation.intake });
+  let baseUrl = ''; // the gateway's, once it listens: preference links read it when they are made
+  const composed = composeServices({ store, adapters, propagation: { ...propagation, webhookSecrets }, publicUrl: () => baseUrl });
+  const gateway = await startTestGateway(store, composed.services, { logger, limits, webhooks: composed.propagation.intake, unsubscribe: composed.unsubscribe });
+  baseUrl = gateway.baseUrl;
   if (dayOne) {
     const { graph, resolver } = composed.customers;
     await loadDemoData({ graph, resolver, consent: composed.consent, adapters, logger: logger ?? createLogger({ level: 'silent' }), signal: new AbortController().signal });
@@ -72,6 +74,7 @@ export async function startTestStack({ scim = {}, describe = (descriptor) => des
     stop: async () => {
       await gateway.stop();
       await composed.propagation.stop();
+      await composed.fieldScanner.stop();
       await Promise.all(adapters.map((adapter) => adapter.close()));
       await Promise.all(simulators.map((simulator) => simulator.stop()));
       await store.dropAndClose();

@@ -69,6 +69,17 @@ describe('mergeProfile', () => {
     expect(profile.conflicts.some((c) => c.field === 'emails')).toBe(false);
   });
 
+  it('lists, per resolved field, every system that held a value, whether or not its value won', () => {
+    const profile = mergeProfile('cus_1', [crm, idp, esp], { config: parseMergeConfig() });
+    expect(profile.fieldHolders).toEqual([
+      { field: 'name', systems: ['identity', 'mailchimp', 'salesforce'] },
+      { field: 'emails', systems: ['identity', 'mailchimp', 'salesforce'] },
+      { field: 'phones', systems: ['identity', 'salesforce'] },
+      { field: 'birthDate', systems: ['salesforce'] },
+      { field: 'locale', systems: ['identity', 'salesforce'] },
+    ]);
+  });
+
   it('gives provenance for every resolved field and each view, and lists the source records', () => {
     const profile = mergeProfile('cus_1', [crm, idp, esp], { config: parseMergeConfig() });
     const fields = new Set(profile.provenance.map((p) => p.field));

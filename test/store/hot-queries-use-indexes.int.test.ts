@@ -50,6 +50,9 @@ describe('the hot queries use an index', () => {
     ['the customers merged into a survivor', collectionNames.identityRedirects, { survivorId: { $in: ['a', 'b'] } }],
     ['a search by email local part or surname with initial', collectionNames.identitySearchTerms, { term: { $in: ['james.murphy', 'vries j'] } }],
     ['the search terms of an unlinked record', collectionNames.identitySearchTerms, { linkId: 'crm:r1' }],
+    // The systems map's chart: the wanted minutes of the propagation history, by equality.
+    ['the propagation history of the last minutes', collectionNames.propagationSamples, { minute: { $in: ['2026-12-01T10:41:00.000Z', '2026-12-01T10:42:00.000Z'] } }],
+    ["a system's consent drift, per channel", collectionNames.consentDrift, { system: 'salesforce' }],
     // What the subscriptions' poller sends every tick (ConsentFeed.read): its buckets, then a time range checked on them.
     [
       "the consent feed's latest entries",
