@@ -103,7 +103,13 @@ export const SystemsQuery = graphql(`
   query ConsoleSystems {
     systems {
       name dialect fields driftCount backlog oldestPendingAge deadCount
+      driftByChannel { channel purpose customers }
       health { status circuit lastError recentLatencyMs apiUsage { used limit } }
     }
+    fieldMatrix {
+      scannedAt customersScanned
+      fields { field conflictRate conflicts systems { system provides held wins } }
+    }
+    propagationHistory(minutes: 60) { minute system backlog dead delivered lagP99Seconds }
   }
 `);
