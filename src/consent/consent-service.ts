@@ -409,10 +409,16 @@ export class ConsentService {
     }));
   }
 
-  /** The accepted vocabulary, as names. */
-  vocabularyNames(): { channels: string[]; purposes: string[]; topics: string[]; frequencies: string[] } {
+  /** The accepted vocabulary, as names, and per channel whether a person's grant needs a double opt-in. */
+  vocabularyNames(): { channels: string[]; purposes: string[]; topics: string[]; frequencies: string[]; channelRules: { channel: string; doubleOptIn: boolean }[] } {
     const { channels, purposes, topics, frequencies } = this.vocabulary;
-    return { channels: channels.map((channel) => channel.name), purposes: [...purposes], topics: [...topics], frequencies: [...frequencies] };
+    return {
+      channels: channels.map((channel) => channel.name),
+      purposes: [...purposes],
+      topics: [...topics],
+      frequencies: [...frequencies],
+      channelRules: channels.map((channel) => ({ channel: channel.name, doubleOptIn: channel.doubleOptIn ?? false })),
+    };
   }
 
   /** Tells the store these customers exist (so eligibility answers NO_CONSENT rather than UNKNOWN_CUSTOMER). Idempotent. */
