@@ -160,7 +160,7 @@ export const accessPolicy: AccessPolicy = Object.freeze<AccessPolicy>({
     PreferenceChange: same(historyReaders, 'from', 'to'),
     PreferenceValues: same(historyReaders, 'topics', 'frequency', 'preferredChannel', 'language'),
     Actor: same(historyReaders, 'kind', 'id'),
-    Evidence: same(historyReaders, 'noticeVersion', 'textShown', 'ip', 'userAgent'),
+    Evidence: same(historyReaders, 'noticeVersion', 'textShown', 'ip', 'userAgent', 'locale'),
     ConsentChangeResult: same(consentWriters, 'index', 'customerId', 'eventId', 'current', 'replayed', 'confirmationToken', 'error'),
     ChangeError: same(consentWriters, 'code', 'message', 'field'),
     SourceConsentDrift: same(driftReaders, 'system', 'recordId', 'disagreements'),

@@ -5,7 +5,7 @@ import { BadUserInputError, ConflictError, GatewayError, NotFoundError } from '.
 import { defaultConsentVocabulary, validateConsentVocabulary, type ConsentVocabulary, type ContactPointKind } from './consent-vocabulary';
 import type { ChangeAuthor, ConsentEntry, ConsentEventDoc, ConsentStateDoc, EffectiveConsentStatus } from './consent-model';
 import type { ChangeEvidenceInput, ConsentChangeInput, PreferenceChangeInput } from './consent-inputs';
-import { validateConsentChanges, validatePreferenceChanges, type ValidChange, type ValidationContext } from './validate-changes';
+import { validateConsentChanges, validateEvidence, validatePreferenceChanges, type ValidChange, type ValidationContext } from './validate-changes';
 import { ConsentRepository } from './consent-repository';
 import { ConsentLogWriter } from './consent-log-writer';
 import { emptyConsentState } from './fold-consent-events';
@@ -234,6 +234,7 @@ export class ConsentService {
    * The person confirms (actor CUSTOMER); `author` is recorded as who sent it.
    */
   async confirmDoubleOptIn(token: string, evidence: ChangeEvidenceInput | null = null, author?: ChangeAuthor): Promise<ChangeResult> {
+    const checkedEvidence = validateEvidence(evidence, 'evidence', author?.observed); // before anything is written
     const pendingId = await this.tokens.verify(token);
     const pending = pendingId ? await this.repository.findEvent(pendingId) : null;
     if (!pending?.consent || pending.consent.to !== 'PENDING') {
@@ -268,9 +269,7 @@ export class ConsentService {
       recordedBy: author?.recordedBy ?? null,
       method: 'EMAIL_LINK',
       legalBasis: 'CONSENT',
-      evidence: evidence
-        ? { noticeVersion: evidence.noticeVersion ?? null, textShown: evidence.textShown ?? null, ip: evidence.ip ?? null, userAgent: evidence.userAgent ?? null }
-        : null,
+      evidence: checkedEvidence,
       idempotencyKey,
     };
     // The hash ignores the volatile parts, so finishing a crashed confirmation replays cleanly.

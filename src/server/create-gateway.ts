@@ -30,6 +30,8 @@ import { graphqlWebSocket } from './websocket';
 import { webhookRoutes } from './webhook-routes';
 import type { WebhookIntake } from '../propagation/webhook-intake';
 import { pageRoutes, type PageRoutesOptions } from './page-routes';
+import { observedRequest } from './observed-request';
+import type { ObservedRequest } from '../consent/consent-model';
 
 /** Options of {@link createGateway}. */
 export interface GatewayOptions {
@@ -111,8 +113,9 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   await apollo.start();
 
   /** A request's context, the same over HTTP and the websocket. */
-  const contextFor = (principal: Principal, requestId: string, requestLogger: Logger): GatewayContext => ({
+  const contextFor = (principal: Principal, requestId: string, requestLogger: Logger, request: ObservedRequest): GatewayContext => ({
     principal,
+    request,
     requestId,
     logger: requestLogger,
     services,
@@ -123,7 +126,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     }),
   });
   const graphql = expressMiddleware(apollo, {
-    context: async ({ res }) => contextFor(res.locals.principal as Principal, res.locals.requestId as string, res.locals.logger as Logger),
+    context: async ({ req, res }) => contextFor(res.locals.principal as Principal, res.locals.requestId as string, res.locals.logger as Logger, observedRequest(req)),
   });
   const webSocket = graphqlWebSocket({ httpServer, schema, authenticator, limits, contextFor, personal, purposeRequiredFor: new Set(purposeRequiredFor), records: services.accessRecords, logger, formatError });
   // Each GraphQL execution is tracked until it settles, so that shutdown can wait for it.
