@@ -48,7 +48,7 @@ export async function measureAccessCost({
     const id = ids[(next++ * 7919) % ids.length];
     const principal = await (on ? access.authenticator.authenticate(`Bearer ${key}`) : Promise.resolve({ id: 'bench', kind: 'api-key' as const, name: 'bench', roles: ['support-agent' as const] }));
     const loaders = services.profiles.createLoaders(on ? { readable: (field) => fieldAccess.allows(principal.roles, `Customer.${field}`) } : {});
-    const response = await server.executeOperation({ query: PROFILE, variables: { id } }, { contextValue: { principal, requestId: `bench-${next}`, logger, services, loaders } });
+    const response = await server.executeOperation({ query: PROFILE, variables: { id } }, { contextValue: { principal, request: { ip: null, userAgent: null }, requestId: `bench-${next}`, logger, services, loaders } });
     if (response.body.kind !== 'single' || response.body.singleResult.errors) throw new Error('the profile read failed');
   };
   const report = async (what: string, runs: number) => {

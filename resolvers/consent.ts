@@ -21,12 +21,12 @@ export const consentResolvers = {
     consentVocabulary: (_parent: unknown, _args: unknown, { services }: GatewayContext) => services.consent.vocabularyNames(),
   },
   Mutation: {
-    recordConsent: (_parent: unknown, args: { changes: ConsentChangeInput[] }, { services, principal }: GatewayContext) =>
-      services.consent.recordConsent(args.changes, changeAuthorOf(principal)),
-    updatePreferences: (_parent: unknown, args: { changes: PreferenceChangeInput[] }, { services, principal }: GatewayContext) =>
-      services.consent.updatePreferences(args.changes, changeAuthorOf(principal)),
-    confirmDoubleOptIn: (_parent: unknown, args: { token: string; evidence?: ChangeEvidenceInput | null }, { services, principal }: GatewayContext) =>
-      services.consent.confirmDoubleOptIn(args.token, args.evidence ?? null, changeAuthorOf(principal)),
+    recordConsent: (_parent: unknown, args: { changes: ConsentChangeInput[] }, { services, principal, request }: GatewayContext) =>
+      services.consent.recordConsent(args.changes, changeAuthorOf(principal, request)),
+    updatePreferences: (_parent: unknown, args: { changes: PreferenceChangeInput[] }, { services, principal, request }: GatewayContext) =>
+      services.consent.updatePreferences(args.changes, changeAuthorOf(principal, request)),
+    confirmDoubleOptIn: (_parent: unknown, args: { token: string; evidence?: ChangeEvidenceInput | null }, { services, principal, request }: GatewayContext) =>
+      services.consent.confirmDoubleOptIn(args.token, args.evidence ?? null, changeAuthorOf(principal, request)),
   },
   Subscription: {
     // The iterator yields the payload itself (or the GatewayError that ends it), so each field resolves to what it was sent.

@@ -1,4 +1,5 @@
 import type { Principal } from '../src/access/principal';
+import type { ObservedRequest } from '../src/consent/consent-model';
 import type { Logger } from '../src/observability/logger';
 import type { Services } from '../src/services';
 import type { ProfileRequestLoaders } from '../src/profile/profile-service';
@@ -7,6 +8,8 @@ import type { ProfileRequestLoaders } from '../src/profile/profile-service';
 export interface GatewayContext {
   /** Who sent the request (authenticated before the body was read). */
   principal: Principal;
+  /** The request's IP address and user agent as the server saw them (the evidence of a customer's own change). */
+  request: ObservedRequest;
   /** Why the caller reads personal data (`x-purpose` or `@purpose`), set once the operation is known. */
   purpose?: string | null;
   /** The request id, also in the `x-request-id` response header and every log line. */

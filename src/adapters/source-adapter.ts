@@ -174,6 +174,14 @@ export interface SourceAdapter {
   acceptsConsent(channel: string, purpose: string): boolean;
   /** Writes a consent change back to the source record; a pair {@link acceptsConsent} refuses is not written. */
   writeConsent(recordId: string, change: ConsentWrite, options?: CallOptions): Promise<void>;
+  /**
+   * The status the record reads back as once `change` was written: a source that cannot
+   * hold every status stores the nearest it has (a CRM's opt-out box says only "granted"
+   * or not, so a PENDING double opt-in reads back as DENIED). Propagation notes this as the
+   * value written, so the record's echo is known for our own write, not taken in as the
+   * person's refusal. @default the status written
+   */
+  statusHeldAfter?(change: ConsentWrite): ConsentStatusValue;
   /** Name, dialect, base URL (no secret), fields and health. */
   describe(): SystemStatus;
   /** Closes the connection pools; in-flight calls finish first. */

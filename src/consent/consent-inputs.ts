@@ -18,6 +18,8 @@ export interface ChangeEvidenceInput {
   textShown?: string | null;
   ip?: string | null;
   userAgent?: string | null;
+  /** The language of `textShown`, BCP 47. */
+  locale?: string | null;
 }
 
 /** What every change carries besides its content. */

@@ -60,11 +60,24 @@ export interface ChangeRecorder {
   roles: string[];
 }
 
+/** What the gateway itself saw of the request that sent a change. */
+export interface ObservedRequest {
+  /** The address the request came from. */
+  ip: string | null;
+  /** Its `User-Agent` header. */
+  userAgent: string | null;
+}
+
 /** Who sent a change, and whom it is attributed to when it names no actor of its own. */
 export interface ChangeAuthor {
   /** The actor of a change that names none: the sender itself. */
   actor: ChangeActor;
   recordedBy: ChangeRecorder;
+  /**
+   * For a customer's own change: the request as the gateway saw it, kept as the evidence's
+   * IP and user agent over anything the change says (a browser cannot vouch for itself).
+   */
+  observed?: ObservedRequest;
 }
 
 /** The proof kept with a change. */
@@ -73,6 +86,8 @@ export interface ChangeEvidence {
   textShown: string | null;
   ip: string | null;
   userAgent: string | null;
+  /** The language of `textShown` (BCP 47); absent when not given, and on events recorded before it existed. */
+  locale?: string;
 }
 
 /** The preference fields, each optional (absent: not part of this change). */

@@ -5,7 +5,7 @@ import { BadUserInputError, ConflictError, GatewayError, NotFoundError } from '.
 import { defaultConsentVocabulary, validateConsentVocabulary, type ConsentVocabulary, type ContactPointKind } from './consent-vocabulary';
 import type { ChangeAuthor, ConsentEntry, ConsentEventDoc, ConsentStateDoc, EffectiveConsentStatus } from './consent-model';
 import type { ChangeEvidenceInput, ConsentChangeInput, PreferenceChangeInput } from './consent-inputs';
-import { validateConsentChanges, validatePreferenceChanges, type ValidChange, type ValidationContext } from './validate-changes';
+import { validateConsentChanges, validateEvidence, validatePreferenceChanges, type ValidChange, type ValidationContext } from './validate-changes';
 import { ConsentRepository } from './consent-repository';
 import { ConsentLogWriter } from './consent-log-writer';
 import { emptyConsentState } from './fold-consent-events';
@@ -234,6 +234,7 @@ export class ConsentService {
    * The person confirms (actor CUSTOMER); `author` is recorded as who sent it.
    */
   async confirmDoubleOptIn(token: string, evidence: ChangeEvidenceInput | null = null, author?: ChangeAuthor): Promise<ChangeResult> {
+    const checkedEvidence = validateEvidence(evidence, 'evidence', author?.observed); // before anything is written
     const pendingId = await this.tokens.verify(token);
     const pending = pendingId ? await this.repository.findEvent(pendingId) : null;
     if (!pending?.consent || pending.consent.to !== 'PENDING') {
@@ -268,9 +269,7 @@ export class ConsentService {
       recordedBy: author?.recordedBy ?? null,
       method: 'EMAIL_LINK',
       legalBasis: 'CONSENT',
-      evidence: evidence
-        ? { noticeVersion: evidence.noticeVersion ?? null, textShown: evidence.textShown ?? null, ip: evidence.ip ?? null, userAgent: evidence.userAgent ?? null }
-        : null,
+      evidence: checkedEvidence,
       idempotencyKey,
     };
     // The hash ignores the volatile parts, so finishing a crashed confirmation replays cleanly.
@@ -414,10 +413,16 @@ export class ConsentService {
     }));
   }
 
-  /** The accepted vocabulary, as names. */
-  vocabularyNames(): { channels: string[]; purposes: string[]; topics: string[]; frequencies: string[] } {
+  /** The accepted vocabulary, as names, and per channel whether a person's grant needs a double opt-in. */
+  vocabularyNames(): { channels: string[]; purposes: string[]; topics: string[]; frequencies: string[]; channelRules: { channel: string; doubleOptIn: boolean }[] } {
     const { channels, purposes, topics, frequencies } = this.vocabulary;
-    return { channels: channels.map((channel) => channel.name), purposes: [...purposes], topics: [...topics], frequencies: [...frequencies] };
+    return {
+      channels: channels.map((channel) => channel.name),
+      purposes: [...purposes],
+      topics: [...topics],
+      frequencies: [...frequencies],
+      channelRules: channels.map((channel) => ({ channel: channel.name, doubleOptIn: channel.doubleOptIn ?? false })),
+    };
   }
 
   /** Tells the store these customers exist (so eligibility answers NO_CONSENT rather than UNKNOWN_CUSTOMER). Idempotent. */

@@ -13,10 +13,16 @@
 /** How a channel's contact point is normalised and checked. */
 export type ContactPointKind = 'email' | 'phone' | 'opaque';
 
-/** One channel: its name and what kind of contact point narrows it. */
+/** One channel: its name, what kind of contact point narrows it, and whether a grant needs confirming. */
 export interface ChannelDefinition {
   readonly name: string;
   readonly contactPoint: ContactPointKind;
+  /**
+   * A person's own grant on this channel is recorded PENDING and becomes GRANTED only once
+   * they confirm it from the address itself (double opt-in); the preference centre follows
+   * it, and `consentVocabulary.channelRules` tells every client. @default false
+   */
+  readonly doubleOptIn?: boolean;
 }
 
 /** The accepted values. Names are upper-case identifiers (A-Z, 0-9, _). */
@@ -30,7 +36,7 @@ export interface ConsentVocabulary {
 /** The default set: the channels and purposes of DESIGN.md and a few common topics. */
 export const defaultConsentVocabulary: ConsentVocabulary = Object.freeze({
   channels: Object.freeze([
-    { name: 'EMAIL', contactPoint: 'email' },
+    { name: 'EMAIL', contactPoint: 'email', doubleOptIn: true },
     { name: 'SMS', contactPoint: 'phone' },
     { name: 'PHONE', contactPoint: 'phone' },
     { name: 'POSTAL', contactPoint: 'opaque' },
@@ -63,6 +69,9 @@ export function validateConsentVocabulary(vocabulary: ConsentVocabulary): Consen
   for (const channel of vocabulary.channels) {
     if (!['email', 'phone', 'opaque'].includes(channel.contactPoint)) {
       throw new TypeError(`Consent vocabulary: channel ${channel.name} has contactPoint ${String(channel.contactPoint)}; expected email, phone or opaque.`);
+    }
+    if (channel.doubleOptIn !== undefined && typeof channel.doubleOptIn !== 'boolean') {
+      throw new TypeError(`Consent vocabulary: channel ${channel.name} has doubleOptIn ${String(channel.doubleOptIn)}; expected true or false.`);
     }
   }
   return Object.freeze({

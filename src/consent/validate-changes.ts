@@ -14,9 +14,10 @@ import {
   type ConsentEventChange,
   type ConsentMethod,
   type LegalBasis,
+  type ObservedRequest,
   type PreferenceValues,
 } from './consent-model';
-import type { ChangeEnvelopeInput, ConsentChangeInput, PreferenceChangeInput } from './consent-inputs';
+import type { ChangeEnvelopeInput, ChangeEvidenceInput, ConsentChangeInput, PreferenceChangeInput } from './consent-inputs';
 import { payloadHash } from './payload-hash';
 
 /** A change that passed validation, normalised, ready to become an event. */
@@ -132,17 +133,9 @@ function envelope(problems: Problems, input: ChangeEnvelopeInput, path: string, 
     problems.add(`${path}.legalBasis`, `must be one of ${legalBases.join(', ')}`);
   }
 
-  let evidence: ChangeEvidence | null = null;
-  if (input.evidence) {
-    const ip = text(problems, `${path}.evidence.ip`, input.evidence.ip, false);
-    if (ip !== null && isIP(ip) === 0) problems.add(`${path}.evidence.ip`, 'must be an IPv4 or IPv6 address');
-    evidence = {
-      noticeVersion: text(problems, `${path}.evidence.noticeVersion`, input.evidence.noticeVersion, false),
-      textShown: text(problems, `${path}.evidence.textShown`, input.evidence.textShown, false),
-      ip,
-      userAgent: text(problems, `${path}.evidence.userAgent`, input.evidence.userAgent, false),
-    };
-  }
+  // What a customer's browser says of its own address and user agent is not evidence: the gateway's observation replaces it (finish).
+  const given = input.evidence && context.author?.observed ? { ...input.evidence, ip: null, userAgent: null } : input.evidence;
+  const evidence = evidenceOf(problems, `${path}.evidence`, given ?? null);
   const idempotencyKey = text(problems, `${path}.idempotencyKey`, input.idempotencyKey, false);
   if (idempotencyKey !== null && idempotencyKey.length > 200) problems.add(`${path}.idempotencyKey`, 'must be at most 200 characters');
 
@@ -159,10 +152,54 @@ function envelope(problems: Problems, input: ChangeEnvelopeInput, path: string, 
   };
 }
 
-function finish(problems: Problems, changes: Omit<ValidChange, 'payloadHash'>[]): ValidChange[] {
+/** A BCP 47 tag in its canonical form (`en-gb` -> `en-GB`), or null with a problem noted. */
+function languageTag(problems: Problems, field: string, value: string): string | null {
+  try {
+    return Intl.getCanonicalLocales(value)[0] ?? null;
+  } catch {
+    problems.add(field, 'must be a BCP 47 language tag such as en-GB');
+    return null;
+  }
+}
+
+function evidenceOf(problems: Problems, path: string, input: ChangeEvidenceInput | null): ChangeEvidence | null {
+  if (!input) return null;
+  const ip = text(problems, `${path}.ip`, input.ip, false);
+  if (ip !== null && isIP(ip) === 0) problems.add(`${path}.ip`, 'must be an IPv4 or IPv6 address');
+  const locale = text(problems, `${path}.locale`, input.locale, false);
+  const canonicalLocale = locale === null ? null : languageTag(problems, `${path}.locale`, locale);
+  return {
+    noticeVersion: text(problems, `${path}.noticeVersion`, input.noticeVersion, false),
+    textShown: text(problems, `${path}.textShown`, input.textShown, false),
+    ip,
+    userAgent: text(problems, `${path}.userAgent`, input.userAgent, false),
+    // Only when given, so that the payload of a change without it hashes as it did before `locale` existed.
+    ...(canonicalLocale !== null ? { locale: canonicalLocale } : {}),
+  };
+}
+
+/** Checks the evidence of a double opt-in confirmation (BAD_USER_INPUT naming the field); the request's observation as in a change. */
+export function validateEvidence(input: ChangeEvidenceInput | null, field: string, observed?: ObservedRequest): ChangeEvidence | null {
+  const problems = new Problems();
+  const evidence = evidenceOf(problems, field, input && observed ? { ...input, ip: null, userAgent: null } : input);
+  problems.throwIfAny();
+  return withObservedRequest(evidence, observed);
+}
+
+/**
+ * The evidence as kept: for a customer's own change, the IP address and user agent the
+ * gateway saw the request come with, whatever the change said (and with no evidence given).
+ */
+function withObservedRequest(evidence: ChangeEvidence | null, observed: ObservedRequest | undefined): ChangeEvidence | null {
+  if (!observed) return evidence;
+  return { ...(evidence ?? { noticeVersion: null, textShown: null }), ip: observed.ip, userAgent: observed.userAgent };
+}
+
+function finish(problems: Problems, changes: Omit<ValidChange, 'payloadHash'>[], observed: ObservedRequest | undefined): ValidChange[] {
+  // What the gateway saw of the request is not part of the payload a key stands for (like recordedBy): a retry from another network replays.
   const valid = changes.map((change) => {
     const { index: _index, idempotencyKey: _key, recordedBy: _recordedBy, ...payload } = change;
-    return { ...change, payloadHash: payloadHash(payload) };
+    return { ...change, evidence: withObservedRequest(change.evidence, observed), payloadHash: payloadHash(payload) };
   });
   // The same key twice in one request with different payloads can only be a caller's mistake.
   const seen = new Map<string, ValidChange>();
@@ -221,7 +258,7 @@ export function validateConsentChanges(changes: readonly ConsentChangeInput[], c
     };
   });
   problems.throwIfAny();
-  return finish(problems, normalised);
+  return finish(problems, normalised, context.author?.observed);
 }
 
 /** Validates and normalises an `updatePreferences` request, likewise all or nothing. */
@@ -249,11 +286,8 @@ export function validatePreferenceChanges(changes: readonly PreferenceChangeInpu
       preferences.preferredChannel = input.preferredChannel;
     }
     if (input.language != null) {
-      try {
-        preferences.language = Intl.getCanonicalLocales(input.language)[0];
-      } catch {
-        problems.add(`${path}.language`, 'must be a BCP 47 language tag such as en-GB');
-      }
+      const language = languageTag(problems, `${path}.language`, input.language);
+      if (language !== null) preferences.language = language;
     }
     if (Object.keys(preferences).length === 0) {
       problems.add(path, 'sets no preference: give at least one of topics, frequency, preferredChannel, language');
@@ -261,5 +295,5 @@ export function validatePreferenceChanges(changes: readonly PreferenceChangeInpu
     return { index, ...base, consent: null, preferences };
   });
   problems.throwIfAny();
-  return finish(problems, normalised);
+  return finish(problems, normalised, context.author?.observed);
 }

@@ -140,14 +140,17 @@ async function writeAll(parts: DeliverConsentParts, adapter: SourceAdapter, targ
   const { channel, purpose, contactPoint } = event.consent!;
   for (const target of targets) {
     const flag = { system: adapter.name, recordId: target.recordId, channel, purpose };
-    const mark = await parts.targetValues.writing(flag, entry.status, parts.now());
+    const change = { channel, purpose, status: entry.status, contactPoint: contactPoint ?? undefined };
+    // What the record will report once written, which is what its echo is recognised by.
+    const held = adapter.statusHeldAfter?.(change) ?? entry.status;
+    const mark = await parts.targetValues.writing(flag, held, parts.now());
     try {
-      await adapter.writeConsent(target.recordId, { channel, purpose, status: entry.status, contactPoint: contactPoint ?? undefined }, { budgetMs: parts.callBudgetMs });
+      await adapter.writeConsent(target.recordId, change, { budgetMs: parts.callBudgetMs });
     } catch (error) {
       await parts.targetValues.abandoned(mark);
       throw error;
     }
-    await parts.targetValues.written(flag, entry.status, parts.now(), mark);
+    await parts.targetValues.written(flag, held, parts.now(), mark);
   }
 }
 

@@ -32,6 +32,8 @@ import type { WebhookIntake } from '../propagation/webhook-intake';
 import { pageRoutes, type PageRoutesOptions } from './page-routes';
 import type { OneClickUnsubscribe } from '../preferences/one-click-unsubscribe';
 import { unsubscribeRoute } from './unsubscribe-route';
+import { observedRequest } from './observed-request';
+import type { ObservedRequest } from '../consent/consent-model';
 
 /** Options of {@link createGateway}. */
 export interface GatewayOptions {
@@ -115,8 +117,9 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   await apollo.start();
 
   /** A request's context, the same over HTTP and the websocket. */
-  const contextFor = (principal: Principal, requestId: string, requestLogger: Logger): GatewayContext => ({
+  const contextFor = (principal: Principal, requestId: string, requestLogger: Logger, request: ObservedRequest): GatewayContext => ({
     principal,
+    request,
     requestId,
     logger: requestLogger,
     services,
@@ -127,7 +130,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     }),
   });
   const graphql = expressMiddleware(apollo, {
-    context: async ({ res }) => contextFor(res.locals.principal as Principal, res.locals.requestId as string, res.locals.logger as Logger),
+    context: async ({ req, res }) => contextFor(res.locals.principal as Principal, res.locals.requestId as string, res.locals.logger as Logger, observedRequest(req)),
   });
   const webSocket = graphqlWebSocket({ httpServer, schema, authenticator, limits, contextFor, personal, purposeRequiredFor: new Set(purposeRequiredFor), records: services.accessRecords, logger, formatError });
   // Each GraphQL execution is tracked until it settles, so that shutdown can wait for it.

@@ -36,6 +36,8 @@ import { unlistedOperationError } from './plugins/allowed-operations';
 import { logUnexpectedErrors } from './plugins/mask-errors';
 import { operationPurpose } from './plugins/purpose-plugin';
 import { settled } from './settled';
+import { observedRequest } from './observed-request';
+import type { ObservedRequest } from '../consent/consent-model';
 
 /** Options of {@link graphqlWebSocket}. */
 export interface GraphqlWebSocketOptions {
@@ -48,7 +50,7 @@ export interface GraphqlWebSocketOptions {
   /** HTTP's limits: the same rate buckets, token count and operation rules. */
   limits: RequestLimits;
   /** The context of one operation, built as HTTP builds a request's (without `purpose`, set here). */
-  contextFor(principal: Principal, requestId: string, logger: Logger): GatewayContext;
+  contextFor(principal: Principal, requestId: string, logger: Logger, request: ObservedRequest): GatewayContext;
   /** The `@personal` fields, `Type.field`. */
   personal: ReadonlySet<string>;
   /** Roles that must say why they read personal data. */
@@ -153,7 +155,7 @@ export function graphqlWebSocket(options: GraphqlWebSocketOptions): GraphqlWebSo
     const refused = unlistedOperationError(principal, name) ?? limits.operationLimitError({ schema, document, principal, variables, operationName: name });
     if (refused) return [refused];
     const requestId = randomUUID();
-    const context = contextFor(principal, requestId, logger.child({ requestId }));
+    const context = contextFor(principal, requestId, logger.child({ requestId }), observedRequest(state.request));
     try {
       const stated = ctx.connectionParams?.['x-purpose'];
       context.purpose = operationPurpose({ personal, requiredFor: purposeRequiredFor }, { principal, given: typeof stated === 'string' ? stated : undefined, schema, document, operation });

@@ -62,6 +62,39 @@ describe('consents belong to their customer: a customer reads and changes only t
     expect(own.data!.customer.consents).toEqual([expect.objectContaining({ channel: 'EMAIL' })]);
   });
 
+  it("records the IP address and user agent the gateway saw with a customer's own change and confirmation, not what the browser says", async () => {
+    const post = async <T>(query: string, variables: Record<string, unknown>) => {
+      const response = await gateway.fetch('/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${annLink.credential}`, 'user-agent': 'EvidenceTest/1.0', 'x-forwarded-for': '192.0.2.99' },
+        body: JSON.stringify({ query, variables }),
+      });
+      return (await response.json()) as { data?: T; errors?: unknown };
+    };
+    const evidence = { noticeVersion: 'preference-centre/test', textShown: 'Send me push notifications.', ip: '203.0.113.50', userAgent: 'forged', locale: 'en-gb' };
+    const recorded = await post<{ recordConsent: { error: unknown }[] }>(RECORD, { changes: [change(ids.ann, { channel: 'PUSH', evidence })] });
+    expect(recorded.errors).toBeUndefined();
+    const pending = await post<{ recordConsent: { confirmationToken: string }[] }>(
+      'mutation($changes: [ConsentChangeInput!]!) { recordConsent(changes: $changes) { confirmationToken } }',
+      { changes: [change(ids.ann, { purpose: 'SERVICE', status: 'PENDING', evidence })] },
+    );
+    const confirmed = await post<{ confirmDoubleOptIn: { current: boolean } }>(
+      'mutation($token: String!, $evidence: EvidenceInput) { confirmDoubleOptIn(token: $token, evidence: $evidence) { current } }',
+      { token: pending.data!.recordConsent[0]!.confirmationToken, evidence: { ...evidence, textShown: 'Yes, confirm.' } },
+    );
+    expect(confirmed.data!.confirmDoubleOptIn.current).toBe(true);
+
+    const { data } = await gateway.graphql<{ consentHistory: { edges: { node: { method: string; evidence: Record<string, unknown> } }[] } }>(
+      'query($id: ID!) { consentHistory(customerId: $id, first: 3) { edges { node { method evidence { noticeVersion textShown ip userAgent locale } } } } }',
+      { id: ids.ann },
+    );
+    const [confirmation, pendingEvent, push] = data!.consentHistory.edges.map((edge) => edge.node);
+    const seen = { ip: '127.0.0.1', userAgent: 'EvidenceTest/1.0', locale: 'en-GB', noticeVersion: 'preference-centre/test' };
+    expect(push!.evidence).toEqual({ ...seen, textShown: 'Send me push notifications.' });
+    expect(pendingEvent!.evidence).toMatchObject(seen);
+    expect(confirmation).toEqual({ method: 'EMAIL_LINK', evidence: { ...seen, textShown: 'Yes, confirm.' } });
+  });
+
   it("refuses another customer's consents, reads and writes alike, and writes nothing", async () => {
     await gateway.graphql(RECORD, { changes: [change(ids.bob, { actor: { kind: 'CUSTOMER', id: ids.bob }, idempotencyKey: 'bob-1' })] });
     const read = await gateway.graphqlAs<{ customer: unknown }>(annLink, 'query($id: ID!) { customer(by: { id: $id }) { id consents { channel } } }', { id: ids.bob });

@@ -42,7 +42,7 @@ describe('the access policy over HTTP: every field and root field, for every rol
     capturedAt: new Date(Date.now() - 60_000).toISOString(),
     source: { system: 'preference-centre', recordId: `form-${customerId}` },
     method: 'WEB_FORM',
-    evidence: { noticeVersion: 'v1', textShown: 'Yes', ip: '203.0.113.9', userAgent: 'Mozilla/5.0' },
+    evidence: { noticeVersion: 'v1', textShown: 'Yes', ip: '203.0.113.9', userAgent: 'Mozilla/5.0', locale: 'en-GB' },
     ...overrides,
   });
   const record = (changes: unknown[]) =>

@@ -8,7 +8,13 @@ describe('consent vocabulary and contact points', () => {
     expect(Object.isFrozen(vocabulary.purposes)).toBe(true);
   });
 
+  it('asks for a double opt-in on email only, by default', () => {
+    const vocabulary = validateConsentVocabulary(defaultConsentVocabulary);
+    expect(vocabulary.channels.filter((channel) => channel.doubleOptIn).map((channel) => channel.name)).toEqual(['EMAIL']);
+  });
+
   it.each([
+    ['a doubleOptIn that is not a boolean', { ...defaultConsentVocabulary, channels: [{ name: 'EMAIL', contactPoint: 'email' as const, doubleOptIn: 'yes' as unknown as boolean }] }, /doubleOptIn yes; expected true or false/],
     ['an empty list', { ...defaultConsentVocabulary, purposes: [] }, /purposes must name at least one/],
     ['a malformed name', { ...defaultConsentVocabulary, topics: ['news letter'] }, /upper-case identifier/],
     ['a duplicate', { ...defaultConsentVocabulary, purposes: ['MARKETING', 'MARKETING'] }, /names MARKETING twice/],

@@ -104,4 +104,36 @@ describe('propagation: a change made in one system reaches every other, once, wi
     expect(salesforce.writes().map((write) => write.recordId)).toEqual([contact.Id]);
     expect(scim.writes().map((write) => write.recordId)).toEqual([user.id]);
   }, 30_000);
+
+  it('keeps a double opt-in PENDING while the CRM, which can only opt the contact out, reports it back: that echo is no refusal', async () => {
+    const record = async (status: string) => {
+      const { data } = await stack.gateway.graphql<{ recordConsent: { eventId: string }[] }>(
+        'mutation($changes: [ConsentChangeInput!]!) { recordConsent(changes: $changes) { eventId } }',
+        { changes: [{ customerId, channel: 'EMAIL', purpose: 'MARKETING', status, capturedAt: new Date().toISOString(), source: { system: 'preference-centre', recordId: customerId }, method: 'WEB_FORM' }] },
+      );
+      const eventId = data!.recordConsent[0]!.eventId;
+      await until(ledger, (now) => {
+        const deliveries = now.customer.deliveries.filter((delivery) => delivery.eventId === eventId);
+        return deliveries.length === 3 && deliveries.every((delivery) => delivery.status === 'DELIVERED');
+      });
+      return eventId;
+    };
+    await record('GRANTED');
+    expect(salesforce.getContact(contact.Id)!.HasOptedOutOfEmail).toBe(false);
+    const pendingId = await record('PENDING');
+    // Each system holds the nearest it can say: Salesforce opted out, Mailchimp pending (it sends its own confirmation email).
+    expect(salesforce.getContact(contact.Id)!.HasOptedOutOfEmail).toBe(true);
+    expect(mailchimp.getMember(member.email_address)!.status).toBe('pending');
+    expect((scim.getUser(user.id) as unknown as Record<string, Record<string, string>>)[CONSENT_EXTENSION_URN]!.emailMarketing).toBe('pending');
+
+    await Promise.all([salesforce, scim, mailchimp].map((simulator) => simulator.webhooksIdle()));
+    await new Promise((resolve) => setTimeout(resolve, 1500)); // two poll intervals
+    const { data } = await stack.gateway.graphql<{ customer: { consents: { channel: string; purpose: string; recordedStatus: string; eventId: string }[] } }>(
+      'query($id: ID!) { customer(by: { id: $id }) { consents { channel purpose recordedStatus eventId } } }',
+      { id: customerId },
+    );
+    expect(data!.customer.consents.find((consent) => consent.channel === 'EMAIL' && consent.purpose === 'MARKETING')).toMatchObject({ recordedStatus: 'PENDING', eventId: pendingId });
+    const [newest] = (await ledger()).consentHistory.edges.map((edge) => edge.node);
+    expect(newest!.id).toBe(pendingId);
+  }, 30_000);
 });

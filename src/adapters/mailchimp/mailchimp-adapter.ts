@@ -3,11 +3,11 @@ import type { SystemStatus } from '../../systems/system-status';
 import { callSettings } from '../http/http-request';
 import { SourceError } from '../http/source-error';
 import { describeSource } from '../describe-source';
-import type { CallOptions, ChangedPage, ConsentWrite, LookupKey, SourceAdapter, SourceRecord } from '../source-adapter';
+import type { CallOptions, ChangedPage, ConsentStatusValue, ConsentWrite, LookupKey, SourceAdapter, SourceRecord } from '../source-adapter';
 import { MailchimpAudienceNames, type MailchimpAudienceNamesOptions } from './mailchimp-audience-names';
 import { MailchimpClient, type MailchimpClientOptions } from './mailchimp-client';
 import { defaultMailchimpFieldMap, type MailchimpFieldMap, type MailchimpMember } from './mailchimp-member';
-import { mailchimpMemberToRecord, mailchimpPermissionConsent } from './mailchimp-member-to-record';
+import { mailchimpMemberToRecord, mailchimpPermissionConsent, mailchimpStatusToConsent } from './mailchimp-member-to-record';
 import { subscriberHash } from './subscriber-hash';
 
 /** Options of a {@link MailchimpAdapter}. */
@@ -158,6 +158,12 @@ export class MailchimpAdapter implements SourceAdapter {
       { marketing_permissions: [{ marketing_permission_id: permission.marketing_permission_id, enabled: change.status === 'GRANTED' }] },
       options,
     );
+  }
+
+  /** UNKNOWN is written as `unsubscribed` (DENIED); a GDPR permission is on or off, so only GRANTED reads back as itself. */
+  statusHeldAfter(change: ConsentWrite): ConsentStatusValue {
+    if (change.channel === 'EMAIL' && change.purpose === 'MARKETING') return mailchimpStatusToConsent[statusFor[change.status]]!;
+    return change.status === 'GRANTED' ? 'GRANTED' : 'DENIED';
   }
 
   describe(): SystemStatus {

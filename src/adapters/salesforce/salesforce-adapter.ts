@@ -6,6 +6,7 @@ import { describeSource } from '../describe-source';
 import type {
   CallOptions,
   ChangedPage,
+  ConsentStatusValue,
   ConsentWrite,
   LookupKey,
   SourceAdapter,
@@ -170,6 +171,11 @@ export class SalesforceAdapter implements SourceAdapter {
       idempotent: true, // an absolute value: repeating it changes nothing
       ...callSettings(options),
     });
+  }
+
+  /** An opt-out box holds GRANTED (unticked) or DENIED (ticked): PENDING and UNKNOWN read back as DENIED. */
+  statusHeldAfter(change: ConsentWrite): ConsentStatusValue {
+    return change.status === 'GRANTED' ? 'GRANTED' : 'DENIED';
   }
 
   describe(): SystemStatus {

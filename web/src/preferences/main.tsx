@@ -1,5 +1,13 @@
 import { createRoot } from 'react-dom/client';
 import '../shared/base.css';
+import './preferences.css';
+import { takeLinkFromAddress } from './link';
+import { PreferenceCentre } from './preference-centre';
 
-// The preference centre is built in the next commits (issue 13); until then the page says so.
-createRoot(document.getElementById('root')!).render(<main><h1>Your preferences</h1><p>This page is not available yet.</p></main>);
+// A new link opened in this tab while the page is open: start again with it.
+window.addEventListener('hashchange', () => {
+  takeLinkFromAddress();
+  window.location.reload();
+});
+
+createRoot(document.getElementById('root')!).render(<PreferenceCentre link={takeLinkFromAddress()} />);
