@@ -166,7 +166,11 @@ export const accessPolicy: AccessPolicy = Object.freeze<AccessPolicy>({
     PreferenceValues: same(historyReaders, 'topics', 'frequency', 'preferredChannel', 'language'),
     Actor: same(historyReaders, 'kind', 'id'),
     Evidence: same(historyReaders, 'noticeVersion', 'textShown', 'ip', 'userAgent', 'locale'),
-    ConsentChangeResult: same(consentWriters, 'index', 'customerId', 'eventId', 'current', 'replayed', 'confirmationToken', 'error'),
+    ConsentChangeResult: {
+      ...same(consentWriters, 'index', 'customerId', 'eventId', 'current', 'replayed', 'error'),
+      // The token proves the person read the message it was sent in: never to the customer's own link.
+      confirmationToken: [agent, app],
+    },
     ChangeError: same(consentWriters, 'code', 'message', 'field'),
     SourceConsentDrift: same(driftReaders, 'system', 'recordId', 'disagreements'),
     ConsentDisagreement: same(driftReaders, 'channel', 'purpose', 'contactPoint', 'sourceStatus', 'storeStatus'),

@@ -229,6 +229,10 @@ export function validateConsentChanges(changes: readonly ConsentChangeInput[], c
       problems.add(`${path}.purpose`, `must be one of ${context.vocabulary.purposes.join(', ')}`);
     }
     if (!statuses.has(input.status)) problems.add(`${path}.status`, 'must be GRANTED, DENIED, PENDING or UNKNOWN');
+    // A customer's own grant on a double opt-in channel starts as PENDING; only the confirmation makes it GRANTED.
+    if (input.status === 'GRANTED' && channel?.doubleOptIn && context.author?.recordedBy.kind === 'CUSTOMER') {
+      problems.add(`${path}.status`, `cannot be GRANTED by the customer on ${channel.name}, which asks for a double opt-in: record PENDING, then confirm with the token sent to the person`);
+    }
     let contactPoint: string | null = null;
     if (input.contactPoint != null && channel) {
       contactPoint = normaliseContactPoint(channel.contactPoint, input.contactPoint);

@@ -2,6 +2,7 @@ import type { ComposedServices } from '../../src/compose-services';
 import type { GraphQLErrorBody, RunningGateway } from '../harness/gateway';
 import { startGatewayWithCustomers } from '../harness/named-customers';
 import { openTestStore } from '../harness/store';
+import { DoubleOptInTokens } from '../../src/consent/double-opt-in-token';
 
 const RECORD = `mutation($changes: [ConsentChangeInput!]!) { recordConsent(changes: $changes) { customerId eventId error { code } } }`;
 const HISTORY = `query($id: ID!) { consentHistory(customerId: $id) { edges { node { actor { kind id } recordedBy { id kind roles } consent { channel to } } } } }`;
@@ -45,7 +46,7 @@ describe('consents belong to their customer: a customer reads and changes only t
     expect(errors).toEqual([expect.objectContaining({ path: [path], extensions: expect.objectContaining({ code: 'FORBIDDEN' }) })]);
 
   it("records a customer's own change as theirs (actor CUSTOMER, their id) and keeps the link that sent it beside it", async () => {
-    const { data, errors } = await gateway.graphqlAs<{ recordConsent: { customerId: string }[] }>(annLink, RECORD, { changes: [change(ids.ann)] });
+    const { data, errors } = await gateway.graphqlAs<{ recordConsent: { customerId: string }[] }>(annLink, RECORD, { changes: [change(ids.ann, { channel: 'PHONE' })] });
     expect(errors).toBeUndefined();
     expect(data!.recordConsent[0]!.customerId).toBe(ids.ann);
     const [event] = await history(ids.ann);
@@ -59,7 +60,26 @@ describe('consents belong to their customer: a customer reads and changes only t
       { id: ids.ann },
     );
     expect(own.errors).toBeUndefined();
-    expect(own.data!.customer.consents).toEqual([expect.objectContaining({ channel: 'EMAIL' })]);
+    expect(own.data!.customer.consents).toEqual([expect.objectContaining({ channel: 'PHONE' })]);
+  });
+
+  it("refuses a customer's own grant on a double opt-in channel (EMAIL), and never shows them the confirmation token", async () => {
+    const before = (await history(ids.ann)).length;
+    const granted = await gateway.graphqlAs<{ recordConsent: unknown }>(annLink, RECORD, { changes: [change(ids.ann)] });
+    expect(granted.errors).toEqual([
+      expect.objectContaining({ extensions: expect.objectContaining({ code: 'BAD_USER_INPUT', field: 'changes[0].status' }), message: expect.stringMatching(/double opt-in: record PENDING/) }),
+    ]);
+    expect(await history(ids.ann)).toHaveLength(before);
+
+    const pending = await gateway.graphqlAs<{ recordConsent: { eventId: string; confirmationToken: string | null }[] }>(
+      annLink,
+      'mutation($changes: [ConsentChangeInput!]!) { recordConsent(changes: $changes) { eventId confirmationToken } }',
+      { changes: [change(ids.ann, { status: 'PENDING' })] },
+    );
+    // The token proves the person read the email it was sent in: the link that asked cannot read it.
+    expect(pending.data!.recordConsent[0]!.eventId).toEqual(expect.any(String));
+    expect(pending.data!.recordConsent[0]!.confirmationToken).toBeNull();
+    expect(pending.errors).toEqual([expect.objectContaining({ path: ['recordConsent', 0, 'confirmationToken'], extensions: expect.objectContaining({ code: 'FORBIDDEN' }) })]);
   });
 
   it("records the IP address and user agent the gateway saw with a customer's own change and confirmation, not what the browser says", async () => {
@@ -74,13 +94,15 @@ describe('consents belong to their customer: a customer reads and changes only t
     const evidence = { noticeVersion: 'preference-centre/test', textShown: 'Send me push notifications.', ip: '203.0.113.50', userAgent: 'forged', locale: 'en-gb' };
     const recorded = await post<{ recordConsent: { error: unknown }[] }>(RECORD, { changes: [change(ids.ann, { channel: 'PUSH', evidence })] });
     expect(recorded.errors).toBeUndefined();
-    const pending = await post<{ recordConsent: { confirmationToken: string }[] }>(
-      'mutation($changes: [ConsentChangeInput!]!) { recordConsent(changes: $changes) { confirmationToken } }',
+    const pending = await post<{ recordConsent: { eventId: string }[] }>(
+      'mutation($changes: [ConsentChangeInput!]!) { recordConsent(changes: $changes) { eventId } }',
       { changes: [change(ids.ann, { purpose: 'SERVICE', status: 'PENDING', evidence })] },
     );
+    // The token the confirmation email carries (the customer's link cannot read it).
+    const token = await new DoubleOptInTokens(store).sign(pending.data!.recordConsent[0]!.eventId);
     const confirmed = await post<{ confirmDoubleOptIn: { current: boolean } }>(
       'mutation($token: String!, $evidence: EvidenceInput) { confirmDoubleOptIn(token: $token, evidence: $evidence) { current } }',
-      { token: pending.data!.recordConsent[0]!.confirmationToken, evidence: { ...evidence, textShown: 'Yes, confirm.' } },
+      { token, evidence: { ...evidence, textShown: 'Yes, confirm.' } },
     );
     expect(confirmed.data!.confirmDoubleOptIn.current).toBe(true);
 

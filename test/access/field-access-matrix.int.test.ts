@@ -130,8 +130,8 @@ describe('the access policy over HTTP: every field and root field, for every rol
     candidateId = (await admin<{ identityCandidates: { id: string }[] }>('{ identityCandidates { id } }')).identityCandidates[0]!.id;
     prepared.set('Mutation.resolveCandidate', [0, 1].map(() => ({ id: candidateId, decision: 'KEEP_SEPARATE', reason: 'matrix' })));
 
-    // Every writer gets one good change and one reusing a key with another payload (its ChangeError).
-    const consentWrites = (n: number) => ({ changes: [change(aliceId, { idempotencyKey: `matrix-${n}` }), change(aliceId, { status: 'DENIED', idempotencyKey: 'alice-setup', contactPoint: alice.emails[0] })] });
+    // Every writer gets one good change (PENDING: its token is for staff only) and one reusing a key with another payload (its ChangeError).
+    const consentWrites = (n: number) => ({ changes: [change(aliceId, { status: 'PENDING', idempotencyKey: `matrix-${n}` }), change(aliceId, { status: 'DENIED', idempotencyKey: 'alice-setup', contactPoint: alice.emails[0] })] });
     prepared.set('Mutation.recordConsent', [0, 1, 2, 3].map(consentWrites));
     prepared.set('Mutation.updatePreferences', [0, 1, 2, 3].map((n) => ({ changes: [{ customerId: aliceId, language: 'fr-FR', capturedAt: new Date().toISOString(), source: { system: 'preference-centre', recordId: `prefs-${n}` }, method: 'WEB_FORM' }] })));
 

@@ -20,7 +20,7 @@ function context(principal?: Principal): ValidationContext {
 
 describe('the evidence a change is recorded with', () => {
   it("keeps the IP address and user agent the gateway saw for a customer's own change, whatever the browser sent", () => {
-    const [change] = validateConsentChanges([consentChange({ actor: null })], context(customer));
+    const [change] = validateConsentChanges([consentChange({ channel: 'SMS', actor: null })], context(customer));
     expect(change!.evidence).toEqual({ noticeVersion: 'v3', textShown: 'Send me offers', ip: seen.ip, userAgent: seen.userAgent });
     expect(change!.actor).toEqual({ kind: 'CUSTOMER', id: 'cust-1' });
   });
@@ -30,8 +30,14 @@ describe('the evidence a change is recorded with', () => {
     expect(change!.evidence).toEqual({ noticeVersion: null, textShown: null, ip: seen.ip, userAgent: seen.userAgent });
   });
 
+  it('refuses a customer\'s own grant on a channel that asks for a double opt-in, naming the status; PENDING and staff grants pass', () => {
+    expect(() => validateConsentChanges([consentChange({ actor: null })], context(customer))).toThrow(/changes\[0\]\.status: cannot be GRANTED by the customer on EMAIL/);
+    expect(validateConsentChanges([consentChange({ actor: null, status: 'PENDING' })], context(customer))[0]!.consent!.to).toBe('PENDING');
+    expect(validateConsentChanges([consentChange()], context(app))[0]!.consent!.to).toBe('GRANTED');
+  });
+
   it('does not check what a customer\'s browser says of its own address: it is not kept', () => {
-    expect(() => validateConsentChanges([consentChange({ actor: null, evidence: { ip: 'not an address' } })], context(customer))).not.toThrow();
+    expect(() => validateConsentChanges([consentChange({ channel: 'SMS', actor: null, evidence: { ip: 'not an address' } })], context(customer))).not.toThrow();
   });
 
   it('keeps what staff and systems send: they record the person\'s evidence, not their own request\'s', () => {
@@ -41,9 +47,9 @@ describe('the evidence a change is recorded with', () => {
   });
 
   it('hashes the payload without the observed request, so a retry from another network replays rather than conflicts', () => {
-    const first = validateConsentChanges([consentChange({ actor: null, idempotencyKey: 'k' })], context(customer));
+    const first = validateConsentChanges([consentChange({ channel: 'SMS', actor: null, idempotencyKey: 'k' })], context(customer));
     const author = { ...changeAuthorOf(customer, { ip: '192.0.2.1', userAgent: 'other' }) };
-    const retry = validateConsentChanges([consentChange({ actor: null, idempotencyKey: 'k' })], { ...context(customer), author });
+    const retry = validateConsentChanges([consentChange({ channel: 'SMS', actor: null, idempotencyKey: 'k' })], { ...context(customer), author });
     expect(retry[0]!.payloadHash).toBe(first[0]!.payloadHash);
     expect(retry[0]!.evidence!.ip).toBe('192.0.2.1');
   });
