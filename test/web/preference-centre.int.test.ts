@@ -1,12 +1,10 @@
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
 import type { Page } from 'playwright-core';
 import { PreferenceLinks } from '../../src/access/preference-link';
 import { DoubleOptInTokens } from '../../src/consent/double-opt-in-token';
 import { MongoStore } from '../../src/store/mongo-store';
-import { demoCredential, projectRoot } from '../harness/gateway-process';
-import { demoGraphql, openBrowser, startDemoGateway, type DemoGateway, type TestBrowser } from '../harness/browser';
+import { demoCredential } from '../harness/gateway-process';
+import { demoGraphql, openBrowser, saveScreenshot, startDemoGateway, type DemoGateway, type TestBrowser } from '../harness/browser';
 import { testMongoUri } from '../harness/store';
 
 jest.setTimeout(180_000);
@@ -134,8 +132,7 @@ describe('the preference centre at /preferences, in Chromium', () => {
     });
     expect(events.find((event) => event.preferences?.to.topics)?.preferences?.to.topics).toContain('PRODUCT_UPDATES');
 
-    mkdirSync(path.join(projectRoot, 'docs'), { recursive: true });
-    await page.screenshot({ path: path.join(projectRoot, 'docs', 'preference-centre.png'), fullPage: true });
+    await saveScreenshot(page, 'preference-centre');
   });
 
   it('switches the language: every string changes, `lang` follows, and a change is recorded in the words and locale shown', async () => {
