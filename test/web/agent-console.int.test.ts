@@ -113,6 +113,22 @@ describe('the agent console at /console, in Chromium', () => {
     await saveScreenshot(page, 'agent-console');
   });
 
+  it("makes a preference link the customer opens on their own page, where the agent's change shows", async () => {
+    await page.getByLabel('About', { exact: true }).selectOption('MARKETING');
+    await page.getByRole('button', { name: 'Make a link' }).click();
+    const url = await page.getByTestId('preference-link').getAttribute('href');
+    expect(url).toMatch(new RegExp(`^${demo.url}/preferences#token=`));
+    const customerPage = await browser.newPage();
+    try {
+      await customerPage.goto(url!);
+      await customerPage.getByLabel('Marketing emails').waitFor();
+      expect(await customerPage.getByLabel('Marketing emails').isChecked()).toBe(false); // the agent recorded a refusal
+      expect(customerPage.url()).toBe(`${demo.url}/preferences`); // the token left the address bar
+    } finally {
+      await customerPage.close();
+    }
+  });
+
   it('serves the pages under a strict Content Security Policy, with no inline script', async () => {
     const response = await fetch(`${demo.url}/console/`);
     const policy = response.headers.get('content-security-policy') ?? '';

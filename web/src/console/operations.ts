@@ -113,3 +113,9 @@ export const SystemsQuery = graphql(`
     propagationHistory(minutes: 60) { minute system backlog dead delivered lagP99Seconds }
   }
 `);
+
+export const PreferenceLinkMutation = graphql(`
+  mutation ConsolePreferenceLink($customerId: ID!, $purpose: String!) {
+    createPreferenceLink(customerId: $customerId, purpose: $purpose) { url expiresAt purpose }
+  }
+`);

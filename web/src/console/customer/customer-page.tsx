@@ -11,6 +11,7 @@ import { ConsentPanel } from './consent-panel';
 import { ConsentTimeline } from './consent-timeline';
 import { DeliveriesPanel } from './deliveries-panel';
 import { RecordConsentForm } from './record-consent-form';
+import { PreferenceLinkPanel } from './preference-link-panel';
 
 export type CustomerData = ResultOf<typeof CustomerQuery>;
 export type Customer = NonNullable<CustomerData['customer']>;
@@ -56,6 +57,7 @@ export function CustomerPage({ customerId }: { customerId: string }) {
         <ViewsPanel customer={customer} errors={errors} />
         <ConsentPanel customer={customer} history={data.consentHistory ?? null} errors={errors} />
         {mayUse(roles, 'support-agent') && <RecordConsentForm customerId={customer.id} onRecorded={load} />}
+        {mayUse(roles, 'support-agent') && <PreferenceLinkPanel customerId={customer.id} />}
         <ConsentTimeline history={data.consentHistory ?? null} errors={errors} />
         <DeliveriesPanel customer={customer} errors={errors} onReplayed={load} />
       </div>
