@@ -20,7 +20,9 @@ export function PropagationCharts({ samples, systems }: { samples: readonly Samp
 /** One line per system over every sampled minute; a minute a system has no sample for is a gap. */
 function series(samples: readonly Sample[], systems: readonly string[], value: (sample: Sample) => number | null): TimeSeries {
   const times = [...new Set(samples.map((sample) => Date.parse(sample.minute) / 1000))].sort((a, b) => a - b);
+  const now = Date.now() / 1000;
   return {
+    window: [now - 3600, now],
     times,
     series: systems.map((system) => {
       const bySecond = new Map(samples.filter((sample) => sample.system === system).map((sample) => [Date.parse(sample.minute) / 1000, value(sample)]));

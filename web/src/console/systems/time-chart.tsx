@@ -7,6 +7,8 @@ const palette = ['#1d4ed8', '#b91c1c', '#047857', '#7c3aed', '#b45309', '#0f766e
 
 /** One line per series over shared instants (seconds since the epoch); null is a gap. */
 export interface TimeSeries {
+  /** The window shown, in seconds since the epoch (the last hour), whatever instants have points. */
+  window: [number, number];
   times: number[];
   series: { label: string; values: (number | null)[] }[];
 }
@@ -20,6 +22,7 @@ export function TimeChart({ title, unit, data, summary }: { title: string; unit:
       {
         width: Math.max(320, holder.current.clientWidth),
         height: 220,
+        scales: { x: { time: true, range: () => data.window }, y: { range: (_chart, _min, max) => [0, Math.max(1, max)] } },
         series: [{}, ...data.series.map((series, index) => ({ label: series.label, stroke: palette[index % palette.length], width: 2, spanGaps: false }))],
         axes: [{}, { label: unit, size: 60 }],
         legend: { show: true },
