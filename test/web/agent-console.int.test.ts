@@ -162,6 +162,36 @@ describe('the agent console at /console, in Chromium', () => {
     }
   });
 
+  it('lets a steward unlink a record (with a reason) and link it back, and shows who linked what', async () => {
+    const other = await openBrowser();
+    try {
+      const steward = await other.newPage();
+      await signInToConsole(steward, demo.url, 'Sam Steward');
+      await steward.getByLabel('Reason for access').fill('data quality review');
+      await steward.goto(`${demo.url}/console/?customer=${encodeURIComponent(customer.id)}`);
+      await steward.getByTestId('customer-360').waitFor();
+      const records = steward.locator('#identity-title ~ table tbody tr');
+      const linked = await records.count();
+      expect(linked).toBeGreaterThanOrEqual(2);
+      const [system, recordId] = [await records.nth(1).locator('td').nth(0).textContent(), await records.nth(1).locator('td').nth(1).textContent()];
+
+      await steward.getByLabel('Reason for the change').fill('two people share this phone');
+      await records.nth(1).getByRole('button', { name: 'Unlink' }).click();
+      await steward.getByText(/Unlinked: the record is now customer /).waitFor();
+      expect(await records.count()).toBe(linked - 1);
+
+      await steward.getByLabel('Link another record (system:recordId)').fill(`${system}:${recordId}`);
+      await steward.getByLabel('Reason for the change').fill('checked: the same person after all');
+      await steward.getByRole('button', { name: 'Link', exact: true }).click();
+      await steward.getByText('Linked.').waitFor();
+      await steward.getByTestId('customer-360').waitFor();
+      const relinked = steward.locator('#identity-title ~ table tbody tr', { hasText: recordId! });
+      await expect(relinked.textContent()).resolves.toMatch(/by user:demo-steward/);
+    } finally {
+      await other.close();
+    }
+  });
+
   it('shows a source that fails as failed, never as empty', async () => {
     const admin = demoCredential(demo.dataDir, 'admin');
     const { systems } = await demoGraphql<{ systems: { name: string; baseUrl: string }[] }>(demo, admin, '{ systems { name baseUrl } }');

@@ -28,8 +28,8 @@ export function IdentityPanel({ customer, history, errors, onChanged }: {
   const unlink = async (system: string, recordId: string) => {
     if (!reason.trim()) return setMessage({ text: 'Give a reason first: it is kept with the change.', ok: false });
     const { data, errors: failed } = await client.mutation(UnlinkRecordMutation, { record: { system, recordId }, reason: reason.trim() });
+    await onChanged(); // the records shown are the new ones before the message says so
     setMessage(data?.unlinkRecord ? { text: `Unlinked: the record is now customer ${data.unlinkRecord.split.id}.`, ok: true } : { text: failed[0]?.message ?? 'The unlink failed.', ok: false });
-    await onChanged();
   };
   const link = async (event: FormEvent) => {
     event.preventDefault();
@@ -40,8 +40,8 @@ export function IdentityPanel({ customer, history, errors, onChanged }: {
     if (!own) return setMessage({ text: 'This customer has no record to link to.', ok: false });
     const { data, errors: failed } = await client.mutation(LinkRecordsMutation, { records: [{ system: own.system, recordId: own.recordId }, { system: match[1]!, recordId: match[2]! }], reason: reason.trim() });
     if (data?.linkRecords && data.linkRecords.id !== customer.id) navigate(`/console/?customer=${encodeURIComponent(data.linkRecords.id)}`);
+    else await onChanged();
     setMessage(data?.linkRecords ? { text: 'Linked.', ok: true } : { text: failed[0]?.message ?? 'The link failed.', ok: false });
-    await onChanged();
   };
 
   return (
