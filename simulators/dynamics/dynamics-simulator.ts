@@ -53,6 +53,9 @@ import { ODataFilterError, parseODataFilter, type ODataPredicate } from './odata
  *   `x-ms-ratelimit-time-remaining-xrm-requests`:
  *   https://learn.microsoft.com/en-us/power-apps/developer/data-platform/api-limits
  *
+ * - URLs of at most 32,768 characters (414 beyond):
+ *   https://learn.microsoft.com/en-us/power-apps/developer/data-platform/webapi/compose-http-requests-handle-errors#maximum-url-length
+ *
  * Not simulated: `$batch` (the adapter reads by id with an `In` filter, one GET per 500
  * ids), `$expand`, alternate keys, deletes (a delta link never reports removed rows).
  * A PATCH that changes no value leaves the row's version and `modifiedon` as they were
@@ -109,6 +112,8 @@ export const DEFAULT_DYNAMICS_CLIENT_SECRET = 'dataverse-simulator-secret~7Qx2';
 
 const DATA_PATH = '/api/data/v9.2';
 const MAX_PAGE_SIZE = 5000;
+/** https://learn.microsoft.com/en-us/power-apps/developer/data-platform/webapi/compose-http-requests-handle-errors#maximum-url-length */
+const MAX_URL_LENGTH = 32_768;
 const WINDOW_MS = 300_000;
 const ODATA_JSON = 'application/json; odata.metadata=minimal';
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -320,6 +325,9 @@ export async function startDynamicsSimulator(options: DynamicsSimulatorOptions):
     const tokenPath = /^\/([^/]+)\/oauth2\/v2\.0\/token$/.exec(path);
     if (tokenPath && request.method === 'POST') return { label: 'token', handle: (r) => token(r, tokenPath[1]!) };
     if (!path.startsWith(`${DATA_PATH}/`)) return null;
+    if (request.url.pathname.length + request.url.search.length > MAX_URL_LENGTH) {
+      return { label: 'url-too-long', handle: () => odataError(414, CODES.badQuery, `The URL is longer than ${MAX_URL_LENGTH} characters.`) };
+    }
     const rest = path.slice(DATA_PATH.length);
     if (rest === '/contacts' && request.method === 'GET') {
       return { label: request.url.searchParams.has('$deltatoken') ? 'contacts.delta' : 'contacts.list', handle: limited(authed(list)) };
@@ -385,6 +393,8 @@ export async function startDynamicsSimulator(options: DynamicsSimulatorOptions):
       ...standardWebhooks.admin,
     },
     webhookDelivery: options.webhooks,
+    // Dataverse takes GET URLs of up to 32,768 characters (414 beyond, checked in route), more than Node's 16 KB of headers.
+    maxHeaderSize: 48 * 1024,
   });
 
   return Object.assign(server, {
