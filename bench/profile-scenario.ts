@@ -15,6 +15,8 @@ import { generatePopulation } from '../simulators/population/generate-population
 import { startMailchimpSimulator } from '../simulators/mailchimp/mailchimp-simulator';
 import { startSalesforceSimulator } from '../simulators/salesforce/salesforce-simulator';
 import { startScimSimulator } from '../simulators/scim/scim-simulator';
+import { startDynamicsSimulator } from '../simulators/dynamics/dynamics-simulator';
+import { dynamicsPopulation } from '../simulators/dynamics/dynamics-population';
 import { fmt } from './measure';
 import { measureAccessCost } from './access-cost';
 import { PropagationHistory } from '../src/propagation/propagation-history';
@@ -55,7 +57,7 @@ export class StoreCommandTally {
 }
 
 /** The latency each simulated source adds (ms), so the profile's cost is dominated by the sources. */
-const injected = { salesforce: { latencyMs: 40, jitterMs: 20 }, mailchimp: { latencyMs: 25, jitterMs: 15 }, identity: { latencyMs: 30, jitterMs: 30 } };
+const injected = { salesforce: { latencyMs: 40, jitterMs: 20 }, mailchimp: { latencyMs: 25, jitterMs: 15 }, identity: { latencyMs: 30, jitterMs: 30 }, dynamics: { latencyMs: 35, jitterMs: 25 } };
 
 function percentile(samples: number[], q: number): number {
   const sorted = [...samples].sort((a, b) => a - b);
@@ -76,7 +78,7 @@ function percentile(samples: number[], q: number): number {
 export async function runProfileScenario(options: ProfileScenarioOptions): Promise<void> {
   const { store, people = 1000, ratePerSecond = 20, requests = 300, print = (line) => process.stdout.write(`${line}\n`) } = options;
   const population = generatePopulation({ size: people, seed: 42 });
-  const [salesforce, mailchimp, scim] = await Promise.all([
+  const [salesforce, mailchimp, scim, dynamics] = await Promise.all([
     startSalesforceSimulator({
       contacts: population.salesforceContacts,
       opportunities: population.salesforceOpportunities,
@@ -84,8 +86,9 @@ export async function runProfileScenario(options: ProfileScenarioOptions): Promi
     }),
     startMailchimpSimulator({ members: population.mailchimpMembers, listId: population.mailchimpListId }),
     startScimSimulator({ users: population.scimUsers }),
+    startDynamicsSimulator({ contacts: dynamicsPopulation(population).contacts }),
   ]);
-  const simulators = [salesforce, mailchimp, scim];
+  const simulators = [salesforce, mailchimp, scim, dynamics];
   const adapters = createAdapters(systemsConfigFromDescriptors(simulators.map((simulator) => simulator.descriptor)));
   try {
     await store.ensureIndexes();
@@ -95,13 +98,13 @@ export async function runProfileScenario(options: ProfileScenarioOptions): Promi
       profile: { mergeConfig: parseMergeConfig(), budgets: { defaultBudgetMs: 2000, budgetsMs: {} } },
     });
     const meta = store.db.collection<{ _id: string; people: number }>('bench_meta');
-    if ((await meta.findOne({ _id: 'profile-graph-v1' }))?.people !== people) {
+    if ((await meta.findOne({ _id: 'profile-graph-v2' }))?.people !== people) {
       await store.db.dropDatabase(); // another population, an older layout, or half built: start over
       await store.ensureIndexes();
       const started = Date.now();
       const report = await runBackfill({ graph: services.graph, resolver: services.resolver, adapters });
       print(`profile: graph built from ${report.systems.reduce((sum, s) => sum + s.records, 0)} records in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-      await meta.updateOne({ _id: 'profile-graph-v1' }, { $set: { people } }, { upsert: true });
+      await meta.updateOne({ _id: 'profile-graph-v2' }, { $set: { people } }, { upsert: true });
     } else {
       print('profile: reusing the identity graph of a previous run');
     }
@@ -146,6 +149,7 @@ export async function runProfileScenario(options: ProfileScenarioOptions): Promi
       salesforce.setFaults(injected.salesforce);
       mailchimp.setFaults(injected.mailchimp);
       scim.setFaults(injected.identity);
+      dynamics.setFaults(injected.dynamics);
 
       // Open loop: request i leaves at i / rate seconds, whether or not earlier ones have answered.
       const latencies: number[] = [];
@@ -169,7 +173,7 @@ export async function runProfileScenario(options: ProfileScenarioOptions): Promi
       const slowest = Math.max(...[...sourceLatencies.values()].map((samples) => percentile(samples, 0.99)));
       const p50 = percentile(latencies, 0.5);
       const p99 = percentile(latencies, 0.99);
-      print(`profile: ${requests} customer(by: id) at ${ratePerSecond}/s over 3 sources with injected latency, ${errors} errors`);
+      print(`profile: ${requests} customer(by: id) at ${ratePerSecond}/s over ${simulators.length} sources with injected latency, ${errors} errors`);
       for (const [system, samples] of sourceLatencies) print(`  source ${system.padEnd(11)} p50 ${fmt(percentile(samples, 0.5))} ms  p99 ${fmt(percentile(samples, 0.99))} ms`);
       print(`  customer           p50 ${fmt(p50)} ms  p99 ${fmt(p99)} ms`);
       print(`  ratio to the slowest source's p99 (${slowest.toFixed(1)} ms): p50 ${(p50 / slowest).toFixed(2)}  p99 ${(p99 / slowest).toFixed(2)}`);
@@ -192,6 +196,7 @@ export async function runProfileScenario(options: ProfileScenarioOptions): Promi
         salesforce.setFaults(injected.salesforce);
         mailchimp.setFaults(injected.mailchimp);
         scim.setFaults(injected.identity);
+        dynamics.setFaults(injected.dynamics);
       }
 
       // What access control and the access record add to a profile read.
@@ -199,6 +204,7 @@ export async function runProfileScenario(options: ProfileScenarioOptions): Promi
         salesforce.setFaults(injected.salesforce);
         mailchimp.setFaults(injected.mailchimp);
         scim.setFaults(injected.identity);
+        dynamics.setFaults(injected.dynamics);
       };
       simulators.forEach((simulator) => simulator.setFaults({}));
       await measureAccessCost({
@@ -222,10 +228,12 @@ export async function runProfileScenario(options: ProfileScenarioOptions): Promi
       const ideal = minimum.reduce((sum, part) => sum + part.calls, 0);
       simulators.forEach((simulator) => simulator.resetCounters());
       await post('query($ids: [ID!]!) { customers(ids: $ids) { id sources { system status } } }', { ids: batch });
-      const calls = simulators.reduce((sum, simulator) => sum + simulator.requestCount() - simulator.requestCount('token'), 0);
+      const callsOf = simulators.map((simulator) => simulator.requestCount() - simulator.requestCount('token'));
+      const calls = callsOf.reduce((sum, count) => sum + count, 0);
       print(
         `  customers(100 ids): ${calls} upstream calls, ideal ${ideal} (${minimum.map((part) => `${part.system} ${part.calls}`).join(', ')}); ratio ${(calls / ideal).toFixed(2)}`,
       );
+      print(`  per system, calls beside the ideal: ${minimum.map((part, index) => `${part.system} ${callsOf[index]} / ${part.calls} (${batchRecords(part.system).length} records)`).join(', ')}`);
 
       // A full batch at the documented maximum, no injected latency: its time against each source's minimum calls made alone.
       simulators.forEach((simulator) => simulator.setFaults({}));

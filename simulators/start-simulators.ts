@@ -1,11 +1,43 @@
-import { randomBytes } from 'node:crypto';
-import type { Population } from './population/generate-population';
+import type { Population, TruthEntry } from './population/generate-population';
 import type { SimulatorDescriptor } from './simulator';
-import { startMailchimpSimulator, type MailchimpSimulator } from './mailchimp/mailchimp-simulator';
-import { startSalesforceSimulator, type SalesforceSimulator } from './salesforce/salesforce-simulator';
-import { startScimSimulator, type ScimSimulator } from './scim/scim-simulator';
+import type { SimulatorServer } from './http/simulator-server';
+import type { MailchimpSimulator } from './mailchimp/mailchimp-simulator';
+import type { SalesforceSimulator } from './salesforce/salesforce-simulator';
+import type { ScimSimulator } from './scim/scim-simulator';
+import { truthOf, type SimulatorKind } from './simulator-kind';
+import { simulatorKinds } from './simulator-kinds';
 
-/** Options of `startSimulators`. */
+/** Options of {@link startSimulatorSet}. */
+export interface StartSimulatorSetOptions {
+  /** The population whose records the systems hold. */
+  population: Population;
+  /** Which kinds to start, in registry order. @default the default set (salesforce, mailchimp, identity) */
+  kinds?: readonly SimulatorKind[];
+  /** Ports on 127.0.0.1 by system name; 0 or absent picks a free one. @default all free */
+  ports?: Readonly<Record<string, number>>;
+  /** Fresh random credentials instead of the fixed defaults (for a demo anyone on the machine can reach). @default false */
+  randomCredentials?: boolean;
+}
+
+/** Some running simulators, by system name. */
+export interface RunningSimulatorSet {
+  /** The running simulators by system name, in start order. */
+  byName: ReadonlyMap<string, SimulatorServer>;
+  /** One per simulator, in start order, each an entry of `SYSTEMS`. */
+  descriptors: SimulatorDescriptor[];
+  /** The ground truth over these systems only (which of their records are one person). */
+  truth: TruthEntry[];
+  stop(): Promise<void>;
+}
+
+/** The three simulators of the default set, by name. */
+export interface RunningSimulators extends RunningSimulatorSet {
+  salesforce: SalesforceSimulator;
+  mailchimp: MailchimpSimulator;
+  identity: ScimSimulator;
+}
+
+/** Options of `startSimulators` (the default set). */
 export interface StartSimulatorsOptions {
   /** The population whose records the three systems hold. */
   population: Population;
@@ -15,62 +47,38 @@ export interface StartSimulatorsOptions {
   randomCredentials?: boolean;
 }
 
-/** The three running simulators. */
-export interface RunningSimulators {
-  salesforce: SalesforceSimulator;
-  mailchimp: MailchimpSimulator;
-  identity: ScimSimulator;
-  /**
-   * One per simulator, in the order salesforce, mailchimp, identity, each an entry of
-   * `SYSTEMS`; the identity system's says that its `externalId` holds CRM ids.
-   */
-  descriptors: SimulatorDescriptor[];
-  stop(): Promise<void>;
-}
-
-/** Starts the CRM, ESP and identity simulators over one population; stops any already started if one fails. */
-export async function startSimulators(options: StartSimulatorsOptions): Promise<RunningSimulators> {
-  const { population, ports = {}, randomCredentials = false } = options;
-  const secret = (prefix: string): string | undefined =>
-    randomCredentials ? `${prefix}${randomBytes(12).toString('hex')}` : undefined;
-  const started: { stop(): Promise<void> }[] = [];
+/**
+ * Starts the chosen simulators over one population, one after the other in registry order
+ * (each kind's descriptor may name one started before it); stops any already started if
+ * one fails.
+ */
+export async function startSimulatorSet(options: StartSimulatorSetOptions): Promise<RunningSimulatorSet> {
+  const { population, kinds = simulatorKinds.filter((kind) => kind.inDefaultSet), ports = {}, randomCredentials = false } = options;
+  const byName = new Map<string, SimulatorServer>();
+  const descriptors: SimulatorDescriptor[] = [];
+  const stop = async (): Promise<void> => {
+    await Promise.all([...byName.values()].map((simulator) => simulator.stop()));
+  };
   try {
-    const salesforce = await startSalesforceSimulator({
-      port: ports.salesforce ?? 0,
-      contacts: population.salesforceContacts,
-      opportunities: population.salesforceOpportunities,
-      opportunityContactRoles: population.salesforceOpportunityContactRoles,
-      clientSecret: secret('sf-secret-'),
-    });
-    started.push(salesforce);
-    const mailchimp = await startMailchimpSimulator({
-      port: ports.mailchimp ?? 0,
-      members: population.mailchimpMembers,
-      listId: population.mailchimpListId,
-      apiKey: randomCredentials ? `${randomBytes(16).toString('hex')}-us1` : undefined,
-    });
-    started.push(mailchimp);
-    const identity = await startScimSimulator({
-      port: ports.identity ?? 0,
-      users: population.scimUsers,
-      bearerToken: secret('scim-token-'),
-    });
-    started.push(identity);
-    return {
-      salesforce,
-      mailchimp,
-      identity,
-      descriptors: [
-        salesforce.descriptor,
-        mailchimp.descriptor,
-        { ...identity.descriptor, options: { crossReferenceSystem: salesforce.descriptor.name } },
-      ],
-      stop: async () => {
-        await Promise.all(started.map((simulator) => simulator.stop()));
-      },
-    };
+    for (const kind of kinds) {
+      const simulator = await kind.start(population, { port: ports[kind.name] ?? 0, randomCredentials });
+      byName.set(kind.name, simulator);
+      descriptors.push(kind.describe ? kind.describe(simulator.descriptor, descriptors) : simulator.descriptor);
+    }
   } catch (error) {
-    await Promise.all(started.map((simulator) => simulator.stop()));
+    await stop();
     throw error;
   }
+  return { byName, descriptors, truth: truthOf(population, kinds), stop };
+}
+
+/** Starts the CRM, ESP and identity simulators (the default set) over one population; stops any already started if one fails. */
+export async function startSimulators(options: StartSimulatorsOptions): Promise<RunningSimulators> {
+  const set = await startSimulatorSet({ population: options.population, ports: options.ports, randomCredentials: options.randomCredentials });
+  return {
+    ...set,
+    salesforce: set.byName.get('salesforce') as SalesforceSimulator,
+    mailchimp: set.byName.get('mailchimp') as MailchimpSimulator,
+    identity: set.byName.get('identity') as ScimSimulator,
+  };
 }

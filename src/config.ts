@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseRetrySchedule } from './propagation/retry-schedule';
+import { selectSimulatorKinds } from '../simulators/simulator-kinds';
 
 /**
  * Configuration, read from environment variables once at start and validated.
@@ -46,6 +47,18 @@ const configSchema = z.object({
     .max(1_000_000, 'from 1 to 1000000 people')
     .default(1000),
   SEED: z.coerce.number({ error: 'an integer seed' }).int('an integer seed').default(1),
+  /** Embedded mode: which simulators the demo starts and connects, as their names in registry order. */
+  DEMO_SYSTEMS: z
+    .string()
+    .default('default')
+    .transform((text, context) => {
+      try {
+        return selectSimulatorKinds(text).map((kind) => kind.name);
+      } catch (error) {
+        context.addIssue({ code: 'custom', message: (error as Error).message });
+        return z.NEVER;
+      }
+    }),
   SHUTDOWN_TIMEOUT_MS: z.coerce
     .number({ error: 'a number of milliseconds' })
     .int('a whole number of milliseconds')

@@ -62,7 +62,7 @@ async function main(): Promise<void> {
 
   const simulators = settings.systems
     ? undefined
-    : await startEmbeddedSimulators({ population: config.POPULATION, seed: config.SEED });
+    : await startEmbeddedSimulators({ population: config.POPULATION, seed: config.SEED, systems: config.DEMO_SYSTEMS });
   const adapters = createAdapters(settings.systems ?? systemsConfigFromDescriptors(simulators!.descriptors), { metrics, logger });
 
   // The embedded demo's simulators get fresh webhook secrets, registered once the gateway listens.

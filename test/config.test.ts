@@ -11,6 +11,7 @@ describe('loadConfig', () => {
       DATA_DIR: '.data',
       POPULATION: 1000,
       SEED: 1,
+      DEMO_SYSTEMS: ['salesforce', 'mailchimp', 'identity'],
       SHUTDOWN_TIMEOUT_MS: 10_000,
       CONSENT_FEED_POLL_MS: 200,
       CONSENT_FEED_SETTLE_MS: 500,
@@ -45,6 +46,16 @@ describe('loadConfig', () => {
     const refused = () => loadConfig({ WEBHOOK_SECRETS: '{"crm":"short"}' });
     expect(refused).toThrow('WEBHOOK_SECRETS=(value hidden) is not valid');
     expect(refused).not.toThrow(/short/);
+  });
+
+  it('reads DEMO_SYSTEMS as default, all or a comma list, in start order, and says what it takes otherwise', () => {
+    expect(loadConfig({ DEMO_SYSTEMS: 'default' }).DEMO_SYSTEMS).toEqual(['salesforce', 'mailchimp', 'identity']);
+    expect(loadConfig({ DEMO_SYSTEMS: 'all' }).DEMO_SYSTEMS).toEqual(expect.arrayContaining(['salesforce', 'mailchimp', 'identity']));
+    expect(loadConfig({ DEMO_SYSTEMS: 'identity, salesforce' }).DEMO_SYSTEMS).toEqual(['salesforce', 'identity']);
+    expect(() => loadConfig({ DEMO_SYSTEMS: 'salesforce,hubspot' })).toThrow(
+      /^Invalid configuration: DEMO_SYSTEMS="salesforce,hubspot" is not valid; expected default, all, or a comma list of distinct simulator names from salesforce, mailchimp, identity.* \("hubspot" is not one\)\.$/,
+    );
+    expect(() => loadConfig({ DEMO_SYSTEMS: 'mailchimp,mailchimp' })).toThrow(/mailchimp is named twice/);
   });
 
   it('treats an empty variable as unset', () => {

@@ -73,6 +73,8 @@ export interface SimulatorServerOptions {
   admin?: Record<string, AdminHandler>;
   /** Retry schedule and timeout of outgoing webhooks. @default see WebhookDeliveryOptions */
   webhookDelivery?: WebhookDeliveryOptions;
+  /** Bytes of request line and headers accepted (431 beyond), for vendors that take longer URLs than Node's default. @default 16384 */
+  maxHeaderSize?: number;
 }
 
 /** A running simulator plus its port. */
@@ -226,7 +228,7 @@ export async function startSimulatorServer(options: SimulatorServerOptions): Pro
     webhooks.clearDeliveries();
   };
 
-  const server = http.createServer((req, res) => {
+  const server = http.createServer({ maxHeaderSize: options.maxHeaderSize }, (req, res) => {
     readBody(req)
       .then((body) => {
         const request: SimulatorRequest = {

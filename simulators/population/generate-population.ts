@@ -43,8 +43,8 @@ import {
  * (`truth`) is well-posed.
  */
 
-/** The three systems' names, as `truth` and the simulators' descriptors use them. */
-export type PopulationSystem = 'salesforce' | 'mailchimp' | 'identity';
+/** The systems' names, as the ground truth and the simulators' descriptors use them (`people[].records` and `truth` hold the first three; Dynamics keeps its own slice, simulators/dynamics/dynamics-population.ts). */
+export type PopulationSystem = 'salesforce' | 'mailchimp' | 'identity' | 'dynamics';
 
 /** A reference to one record of one system. */
 export interface PopulationRecordRef {

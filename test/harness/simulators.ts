@@ -1,4 +1,6 @@
 import { generatePopulation, type Population } from '../../simulators/population/generate-population';
+import { dynamicsPopulation } from '../../simulators/dynamics/dynamics-population';
+import { startDynamicsSimulator, type DynamicsSimulator, type DynamicsSimulatorOptions } from '../../simulators/dynamics/dynamics-simulator';
 import {
   startMailchimpSimulator,
   type MailchimpSimulator,
@@ -85,4 +87,26 @@ export async function salesforceToken(simulator: SalesforceSimulator): Promise<s
   if (response.status !== 200) throw new Error(`token call answered ${response.status}`);
   const body = (await response.json()) as { access_token: string };
   return body.access_token;
+}
+
+/** Starts the Dynamics 365 (Dataverse) simulator on a free port over the test population's contacts. */
+export async function startTestDynamics(options: Partial<DynamicsSimulatorOptions> = {}): Promise<DynamicsSimulator> {
+  return startDynamicsSimulator({ contacts: dynamicsPopulation(testPopulation()).contacts, port: 0, ...options });
+}
+
+/** Fetches a Dataverse access token with the client-credentials flow at the simulator's token endpoint. */
+export async function dynamicsToken(simulator: DynamicsSimulator): Promise<string> {
+  const { baseUrl, credentials } = simulator.descriptor;
+  const response = await fetch(credentials.tokenUrl as string, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({
+      grant_type: 'client_credentials',
+      client_id: credentials.clientId as string,
+      client_secret: credentials.clientSecret as string,
+      scope: `${baseUrl}/.default`,
+    }),
+  });
+  if (response.status !== 200) throw new Error(`token call answered ${response.status}`);
+  return ((await response.json()) as { access_token: string }).access_token;
 }

@@ -11,7 +11,7 @@ import type { ScimSimulatorOptions } from '../../simulators/scim/scim-simulator'
 import { startTestGateway, type RunningGateway } from './gateway';
 import { openTestStore } from './store';
 import type { RequestLimitsOptions } from '../../src/server/limits/request-limits';
-import { startTestMailchimp, startTestSalesforce, startTestScim } from './simulators';
+import { startTestDynamics, startTestMailchimp, startTestSalesforce, startTestScim } from './simulators';
 
 /** Options of {@link startTestStack}. */
 export interface TestStackOptions {
@@ -30,12 +30,14 @@ export interface TestStackOptions {
   propagation?: Omit<NonNullable<ComposeServicesOptions['propagation']>, 'webhookSecrets'>;
   /** Day one, as the embedded demo does it: every record linked and every consent flag imported (the baseline changes are told from). @default false */
   dayOne?: boolean;
+  /** A fourth system, the Dynamics 365 simulator, after the three (as `DEMO_SYSTEMS=all` connects it). @default false */
+  dynamics?: boolean;
 }
 
 /** A store, the three vendor simulators, the composed services over them and a gateway, started and stopped together. */
 export interface TestStack {
   store: Awaited<ReturnType<typeof openTestStore>>;
-  /** Salesforce, Mailchimp, SCIM, in that order. */
+  /** Salesforce, Mailchimp, SCIM, in that order (then Dynamics 365 with `dynamics`). */
   simulators: RunningSimulator[];
   adapters: SourceAdapter[];
   composed: ComposedServices;
@@ -46,9 +48,9 @@ export interface TestStack {
 }
 
 /** Starts the whole stack over the test population (call in beforeAll, `stop` in afterAll). */
-export async function startTestStack({ scim = {}, describe = (descriptor) => descriptor, logger, limits, propagation, dayOne = false }: TestStackOptions = {}): Promise<TestStack> {
+export async function startTestStack({ scim = {}, describe = (descriptor) => descriptor, logger, limits, propagation, dayOne = false, dynamics = false }: TestStackOptions = {}): Promise<TestStack> {
   const store = await openTestStore();
-  const simulators = await Promise.all([startTestSalesforce(), startTestMailchimp(), startTestScim(scim)]);
+  const simulators: RunningSimulator[] = await Promise.all([startTestSalesforce(), startTestMailchimp(), startTestScim(scim), ...(dynamics ? [startTestDynamics()] : [])]);
   const descriptors = simulators.map((simulator) => describe(simulator.descriptor));
   const adapters = createAdapters(systemsConfigFromDescriptors(descriptors));
   const webhookSecrets = propagation ? newWebhookSecrets(descriptors) : {};

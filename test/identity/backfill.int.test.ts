@@ -3,36 +3,12 @@ import type { SourceAdapter } from '../../src/adapters/source-adapter';
 import { systemsConfigFromDescriptors } from '../../src/adapters/systems-config-from-descriptors';
 import { runBackfill } from '../../src/identity/backfill';
 import { IdentityGraph } from '../../src/identity/identity-graph';
-import { refId } from '../../src/identity/identity-key';
 import { IdentityResolver } from '../../src/identity/identity-resolver';
 import { RecordLinker } from '../../src/identity/record-linker';
 import type { RunningSimulator } from '../../simulators/simulator';
 import { openTestStore } from '../harness/store';
+import { scoreAgainstTruth } from '../harness/identity-score';
 import { startTestMailchimp, startTestSalesforce, startTestScim, testPopulation } from '../harness/simulators';
-
-/** Pairwise precision and recall of the graph's clusters against the generator's ground truth. */
-async function scoreAgainstTruth(graph: IdentityGraph): Promise<{ precision: number; recall: number; records: number }> {
-  const truth = testPopulation().truth;
-  const personOf = new Map<string, string>();
-  for (const entry of truth) for (const record of entry.records) personOf.set(refId(record), entry.personId);
-  const links = await graph.links.find({}).toArray();
-  const roots = await graph.rootsOf(links.map((link) => link.customerId));
-  const clusterOf = new Map(links.map((link) => [link._id, roots.get(link.customerId)!]));
-  const pairs = (groups: Map<string, string[]>) => [...groups.values()].reduce((sum, ids) => sum + (ids.length * (ids.length - 1)) / 2, 0);
-  const group = (keyOf: (id: string) => string | undefined) => {
-    const groups = new Map<string, string[]>();
-    for (const id of personOf.keys()) {
-      const key = keyOf(id);
-      if (key !== undefined) groups.set(key, [...(groups.get(key) ?? []), id]);
-    }
-    return groups;
-  };
-  const predicted = group((id) => clusterOf.get(id));
-  const actual = group((id) => personOf.get(id));
-  const both = group((id) => (clusterOf.has(id) ? `${clusterOf.get(id)}|${personOf.get(id)}` : undefined));
-  const truePositives = pairs(both);
-  return { precision: truePositives / pairs(predicted), recall: truePositives / pairs(actual), records: clusterOf.size };
-}
 
 describe('backfill over the three simulators', () => {
   let store: Awaited<ReturnType<typeof openTestStore>>;
@@ -58,7 +34,7 @@ describe('backfill over the three simulators', () => {
     const report = await runBackfill({ graph, resolver, adapters, pageSize: 100 });
     const expected = testPopulation().truth.reduce((sum, entry) => sum + entry.records.length, 0);
     expect(report.systems.reduce((sum, system) => sum + system.records, 0)).toBe(expected);
-    const score = await scoreAgainstTruth(graph);
+    const score = await scoreAgainstTruth(graph, testPopulation().truth);
     process.stdout.write(
       `identity resolution vs ground truth: ${score.records} records, precision ${score.precision.toFixed(4)}, recall ${score.recall.toFixed(4)}, ` +
         `${report.customersCreated} customers created, ${report.candidatesRecorded} candidates\n`,
