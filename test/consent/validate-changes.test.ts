@@ -47,9 +47,10 @@ describe('the evidence a change is recorded with', () => {
   });
 
   it('hashes the payload without the observed request, so a retry from another network replays rather than conflicts', () => {
-    const first = validateConsentChanges([consentChange({ channel: 'SMS', actor: null, idempotencyKey: 'k' })], context(customer));
+    const sent = consentChange({ channel: 'SMS', actor: null, idempotencyKey: 'k' }); // one change, sent twice
+    const first = validateConsentChanges([sent], context(customer));
     const author = { ...changeAuthorOf(customer, { ip: '192.0.2.1', userAgent: 'other' }) };
-    const retry = validateConsentChanges([consentChange({ channel: 'SMS', actor: null, idempotencyKey: 'k' })], { ...context(customer), author });
+    const retry = validateConsentChanges([sent], { ...context(customer), author });
     expect(retry[0]!.payloadHash).toBe(first[0]!.payloadHash);
     expect(retry[0]!.evidence!.ip).toBe('192.0.2.1');
   });
