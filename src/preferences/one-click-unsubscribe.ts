@@ -6,7 +6,7 @@ import { ErrorCode } from '../errors/error-codes';
 import { GatewayError } from '../errors/gateway-error';
 
 /** Where the change came from: the preference centre, on the customer's own record. */
-export const PREFERENCE_CENTRE_SYSTEM = 'preference-centre';
+const PREFERENCE_CENTRE_SYSTEM = 'preference-centre';
 /** The evidence of a one-click unsubscribe: the body RFC 8058 prescribes, which is all the mail client showed. */
 const ONE_CLICK_TEXT = 'List-Unsubscribe=One-Click';
 /** The consent channel a List-Unsubscribe header is about. */

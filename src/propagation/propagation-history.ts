@@ -46,10 +46,10 @@ export interface PropagationSampleView {
 const KEEP_MS = 24 * 3600_000;
 const MINUTE_MS = 60_000;
 /** The longest history one may ask for: what is kept. */
-export const MAX_HISTORY_MINUTES = KEEP_MS / MINUTE_MS;
+const MAX_HISTORY_MINUTES = KEEP_MS / MINUTE_MS;
 
 /** The start of `at`'s minute, as stored in `minute`. */
-export function minuteOf(at: Date): string {
+function minuteOf(at: Date): string {
   return new Date(Math.floor(at.getTime() / MINUTE_MS) * MINUTE_MS).toISOString();
 }
 

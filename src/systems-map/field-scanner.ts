@@ -77,6 +77,9 @@ export function createFieldScanner(options: FieldScannerOptions): FieldScanner {
     signal?.throwIfAborted();
     const loaded = await profiles.createLoaders().profiles.loadMany([...survivors]);
     signal?.throwIfAborted(); // stopping: no result from a scan cut short
+    // A source's failure is in the profile's `sources`; an Error here is the store's or a bug: no result rather than a wrong one.
+    const failed = loaded.find((profile): profile is Error => profile instanceof Error);
+    if (failed) throw failed;
     const complete = loaded.filter((profile): profile is CustomerProfile => profile !== null && !(profile instanceof Error) && profile.sources.every((source) => source.status === 'OK'));
     const result = { scannedAt: now(), customersScanned: complete.length, customersSkipped: survivors.size - complete.length, fields: tallyFieldMatrix(complete, systems) };
     await results.save(result);
