@@ -28,7 +28,7 @@ describe('errors of the HTTP layer', () => {
     ['a body over 1 MB', '/graphql', { method: 'POST', headers: json, body: JSON.stringify({ query: 'x'.repeat(5_000_000) }) }, 413, 'PAYLOAD_TOO_LARGE', 'The request body is larger than the gateway accepts (1mb).'],
     ['a charset other than UTF-8', '/graphql', { method: 'POST', headers: { 'content-type': 'application/json; charset=latin9' }, body: '{}' }, 415, 'UNSUPPORTED_MEDIA_TYPE', 'The request body must be UTF-8 (say charset=utf-8 or no charset).'],
     ['an unknown content encoding', '/graphql', { method: 'POST', headers: { ...json, 'content-encoding': 'zip9' }, body: '{}' }, 415, 'UNSUPPORTED_MEDIA_TYPE', 'The request body must be sent uncompressed or with Content-Encoding gzip, deflate or br.'],
-    ['a path the gateway does not serve', '/customers/42', {}, 404, 'NOT_FOUND', 'No such endpoint; the gateway serves /graphql, /healthz, /readyz and /metrics.'],
+    ['a path the gateway does not serve', '/customers/42', {}, 404, 'NOT_FOUND', 'No such endpoint; the gateway serves /graphql, /console, /preferences, /healthz, /readyz and /metrics.'],
   ] as const)('answers %s in GraphQL-over-HTTP JSON with a catalogue code, no stack and no file path', async (_case, path, init, status, code, message) => {
     const answer = await send(gateway, path, init as RequestInit);
     expect(answer.status).toBe(status);
