@@ -7,6 +7,7 @@ import type { RunningSimulator } from '../../simulators/simulator';
 import { startTestGateway, type RunningGateway } from '../harness/gateway';
 import { openTestStore, testMongoUri } from '../harness/store';
 import { MongoStore } from '../../src/store/mongo-store';
+import { until } from '../harness/eventually-async';
 import { startTestMailchimp, startTestSalesforce, startTestScim, testPopulation } from '../harness/simulators';
 
 interface AccessRecord {
@@ -128,12 +129,15 @@ describe('a record of every personal-data read', () => {
     const running = await startTestGateway(own, composeServices({ store: own, adapters }).services, { shutdownTimeoutMs: 15_000 });
     const people = testPopulation().people.filter((person) => person.records.length === 3).slice(0, 20);
     const agent = { credential: await running.keyFor('support-agent') };
+    const [crm] = simulators;
+    const crmCallsBefore = crm!.requestCount();
+    simulators.forEach((simulator) => simulator.setFaults({ latencyMs: 1000 })); // so that all 20 are in flight at the stop
     const answers = Promise.all(
       people.map((person) => running.graphqlAs<{ customer: unknown }>(agent, 'query($e: String!) { customer(by: { email: $e }) { emails } }', { e: person.emails[0] })),
     );
-    simulators.forEach((simulator) => simulator.setFaults({ latencyMs: 150 })); // so that all 20 are in flight at the stop
     try {
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      // Every request has reached its lookup in the CRM (counted on arrival), however loaded the machine.
+      await until(async () => crm!.requestCount() - crmCallsBefore, (calls) => calls >= people.length, 30_000, 20);
       await running.stop(); // lets them finish, as SIGTERM does
     } finally {
       simulators.forEach((simulator) => simulator.setFaults({}));
