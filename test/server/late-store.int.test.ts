@@ -32,7 +32,7 @@ describe('a store that comes up late, or goes away and comes back', () => {
       await ferretdb?.stop();
     });
 
-    it('is ready within 5 s of a store that starts 30 s after it, and again after the store restarts', async () => {
+    it('gets ready by itself once a store that starts 30 s after it is up (within 10 s), and again after the store restarts', async () => {
       const storePort = await freeLoopbackPort();
       const port = await freeLoopbackPort();
       const dataDir = mkdtempSync(path.join(os.tmpdir(), 'late-store-gw-'));
@@ -45,14 +45,15 @@ describe('a store that comes up late, or goes away and comes back', () => {
       ferretdb = await startEmbeddedFerretdb({ dataDir, port: storePort });
       const storeUp = Date.now();
       expect(await waitForStatus(readyz, (status) => status === 200, 20_000)).toBe(200);
-      expect(Date.now() - storeUp).toBeLessThan(5000);
+      // It retries every second; the margin is for a loaded CI machine (the store's own start is counted too).
+      expect(Date.now() - storeUp).toBeLessThan(10_000);
 
       await ferretdb.stop();
       expect(await waitForStatus(readyz, (status) => status === 503, 10_000)).toBe(503);
       ferretdb = await startEmbeddedFerretdb({ dataDir, port: storePort });
       const storeBack = Date.now();
       expect(await waitForStatus(readyz, (status) => status === 200, 20_000)).toBe(200);
-      expect(Date.now() - storeBack).toBeLessThan(5000);
+      expect(Date.now() - storeBack).toBeLessThan(10_000);
     }, 120_000);
   });
 });
