@@ -135,7 +135,7 @@ function signInPage(uid: string): string {
     .map((person) => `<li><button name="person" value="${person.id}">${person.name}<small>${person.roles.join(', ')}</small></button></li>`)
     .join('');
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
-<title>Sign in: demo identity provider</title>
+<link rel="icon" href="data:,"><title>Sign in: demo identity provider</title>
 <style>body{font:16px system-ui,sans-serif;max-width:32rem;margin:3rem auto;color:#1a1a1a}ul{list-style:none;padding:0}
 button{display:flex;justify-content:space-between;width:100%;padding:.8rem 1rem;margin:.4rem 0;font:inherit;border:1px solid #555;border-radius:6px;background:#fff;cursor:pointer}
 button:hover,button:focus-visible{background:#eef3ff;outline:3px solid #1d4ed8}small{color:#444}</style></head>
