@@ -17,7 +17,7 @@ describe('the gigya SDK against the SAP Customer Data Cloud simulator', () => {
   let gigya: Gigya;
 
   const toSimulator: ProxyHttpRequest = async (endpoint, _host, params) => {
-    const form = new URLSearchParams(Object.entries(params).map(([name, value]) => [name, String(value)]));
+    const form = new URLSearchParams(Object.entries(params).map(([name, value]): [string, string] => [name, String(value)]));
     const response = await fetch(`${simulator.descriptor.baseUrl}/${endpoint}`, { method: 'POST', body: form });
     return (await response.json()) as never;
   };
