@@ -35,7 +35,7 @@ export interface MailchimpWebhookForm {
 }
 
 /**
- * Webhooks from the connected systems ("changes taken in"). Two formats:
+ * Webhooks from the connected systems ("changes taken in"). Three formats:
  *
  * - Mailchimp's own (form-encoded `type`, `fired_at`, `data[...]`), to
  *   `/webhooks/<system>/<secret>`: Mailchimp signs nothing, so the secret in the URL
