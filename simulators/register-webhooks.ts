@@ -10,7 +10,7 @@ export function newWebhookSecrets(descriptors: readonly SimulatorDescriptor[]): 
   return Object.fromEntries(
     descriptors.map((descriptor) => [
       descriptor.name,
-      [descriptor.dialect === 'mailchimp' ? randomBytes(24).toString('base64url') : `whsec_${randomBytes(32).toString('base64')}`],
+      [descriptor.dialect === 'mailchimp' ? randomBytes(24).toString('base64url') : descriptor.dialect === 'sapcdc' ? randomBytes(32).toString('base64') : `whsec_${randomBytes(32).toString('base64')}`],
     ]),
   );
 }

@@ -2,6 +2,7 @@ import { ConfigError } from '../config';
 import { dynamicsDialect } from './dynamics/dynamics-dialect';
 import { mailchimpDialect } from './mailchimp/mailchimp-dialect';
 import { salesforceDialect } from './salesforce/salesforce-dialect';
+import { sapcdcDialect } from './sapcdc/sapcdc-dialect';
 import { scimDialect } from './scim/scim-dialect';
 import type { SourceAdapter } from './source-adapter';
 import type { AdapterDependencies, SourceDialect } from './source-dialect';
@@ -12,7 +13,7 @@ import type { SystemConfig } from './systems-config';
  * port plus one line here.
  */
 export const sourceDialects: ReadonlyMap<string, SourceDialect> = new Map(
-  [salesforceDialect, mailchimpDialect, scimDialect, dynamicsDialect].map((entry) => [entry.dialect, entry]),
+  [salesforceDialect, mailchimpDialect, scimDialect, dynamicsDialect, sapcdcDialect].map((entry) => [entry.dialect, entry]),
 );
 
 /**

@@ -30,6 +30,7 @@ const systemSchema = z
         listId: z.string().min(1).optional(),
         crossReferenceSystem: z.string().min(1).optional(),
         idBatchSize: wholeNumber(1, 200, 'ids per batched read').optional(),
+        signRequests: z.boolean().optional(),
         maxConnections: wholeNumber(1, 256, 'connections').optional(),
         timeouts: z.object({ connectMs: milliseconds, headersMs: milliseconds, bodyMs: milliseconds }).partial().strict().optional(),
         retry: z

@@ -5,6 +5,7 @@ import type { SourceAdapter, SourceRecord } from '../adapters/source-adapter';
 import type { MongoStore } from '../store/mongo-store';
 import { collectionNames } from '../store/collections';
 import type { InboundChanges, TakeInReport } from './inbound-changes';
+import { verifiedGigyaNotification } from './gigya-notification';
 
 /** Options of {@link WebhookIntake}. */
 export interface WebhookIntakeOptions {
@@ -34,7 +35,7 @@ export interface MailchimpWebhookForm {
 }
 
 /**
- * Webhooks from the connected systems ("changes taken in"). Two formats:
+ * Webhooks from the connected systems ("changes taken in"). Three formats:
  *
  * - Mailchimp's own (form-encoded `type`, `fired_at`, `data[...]`), to
  *   `/webhooks/<system>/<secret>`: Mailchimp signs nothing, so the secret in the URL
@@ -81,6 +82,7 @@ export class WebhookIntake {
     const adapter = this.adapters.get(system);
     const secrets = this.options.secrets[system] ?? [];
     if (!adapter || adapter.dialect === 'mailchimp' || secrets.length === 0) return { outcome: 'UNKNOWN_SYSTEM' };
+    if (adapter.dialect === 'sapcdc') return this.gigya(adapter, system, secrets, rawBody, headers['x-gigya-sig-hmac-sha1'] ?? '');
     const payload = verified(secrets, rawBody, headers);
     if (payload === undefined) return { outcome: 'REFUSED', reason: 'the signature or timestamp is not valid' };
     const webhookId = `${system}|${headers['webhook-id']}`;
@@ -92,6 +94,29 @@ export class WebhookIntake {
     const report = await this.takeInAll(adapter, record ? [record] : [], readAt);
     // Noted after the change is in: a crash before this only means a redelivery is taken in again (harmlessly).
     await this.seen.updateOne({ _id: webhookId }, { $setOnInsert: { at: new Date() } }, { upsert: true });
+    return { outcome: 'TAKEN_IN', report };
+  }
+
+  /**
+   * A Gigya (SAP Customer Data Cloud) notification: verified by its `X-Gigya-Sig-Hmac-Sha1`,
+   * each event de-duplicated by its id, each account named re-read (getAccountInfo) and taken in.
+   */
+  private async gigya(adapter: SourceAdapter, system: string, secrets: readonly string[], rawBody: string, signature: string): Promise<IntakeOutcome> {
+    const events = verifiedGigyaNotification(secrets, rawBody, signature);
+    if (events === undefined) return { outcome: 'REFUSED', reason: 'the signature or timestamp is not valid' };
+    const fresh = [];
+    for (const event of events) if (!(await this.seen.findOne({ _id: `${system}|${event.id}` }))) fresh.push(event);
+    if (events.length === 0) return { outcome: 'IGNORED', reason: 'no event changes an account' };
+    if (fresh.length === 0) return { outcome: 'DUPLICATE' };
+    const readAt = new Date();
+    const uids = [...new Set(fresh.map((event) => event.uid))];
+    const records = [];
+    for (const uid of uids) {
+      const [record] = await adapter.fetchByIds([uid], { budgetMs: 10_000 });
+      if (record) records.push(record);
+    }
+    const report = await this.takeInAll(adapter, records, readAt);
+    for (const event of fresh) await this.seen.updateOne({ _id: `${system}|${event.id}` }, { $setOnInsert: { at: new Date() } }, { upsert: true });
     return { outcome: 'TAKEN_IN', report };
   }
 

@@ -25,7 +25,7 @@ export function webhookRoutes(intake: WebhookIntake): Router {
     answer(req, res, await intake.mailchimp(String(req.params.system), (req.body ?? {}) as object).catch(sourceFailure));
   });
   router.post('/:system', raw, async (req, res) => {
-    const headers = Object.fromEntries(['webhook-id', 'webhook-timestamp', 'webhook-signature'].map((name) => [name, req.get(name) ?? '']));
+    const headers = Object.fromEntries(['webhook-id', 'webhook-timestamp', 'webhook-signature', 'x-gigya-sig-hmac-sha1'].map((name) => [name, req.get(name) ?? '']));
     const body = typeof req.body === 'string' ? req.body : '';
     answer(req, res, await intake.signed(String(req.params.system), body, headers).catch(sourceFailure));
   });

@@ -1,6 +1,8 @@
 import { generatePopulation, type Population } from '../../simulators/population/generate-population';
 import { dynamicsPopulation } from '../../simulators/dynamics/dynamics-population';
 import { startDynamicsSimulator, type DynamicsSimulator, type DynamicsSimulatorOptions } from '../../simulators/dynamics/dynamics-simulator';
+import { sapcdcPopulation } from '../../simulators/sapcdc/sapcdc-population';
+import { startSapCdcSimulator, type SapCdcSimulator, type SapCdcSimulatorOptions } from '../../simulators/sapcdc/sapcdc-simulator';
 import {
   startMailchimpSimulator,
   type MailchimpSimulator,
@@ -109,4 +111,9 @@ export async function dynamicsToken(simulator: DynamicsSimulator): Promise<strin
   });
   if (response.status !== 200) throw new Error(`token call answered ${response.status}`);
   return ((await response.json()) as { access_token: string }).access_token;
+}
+
+/** Starts the SAP Customer Data Cloud (Gigya) simulator on a free port over the test population's accounts. */
+export async function startTestSapCdc(options: Partial<SapCdcSimulatorOptions> = {}): Promise<SapCdcSimulator> {
+  return startSapCdcSimulator({ accounts: sapcdcPopulation(testPopulation()).accounts, port: 0, ...options });
 }
