@@ -195,7 +195,7 @@ export const accessPolicy: AccessPolicy = Object.freeze<AccessPolicy>({
     // --- Systems ----------------------------------------------------------------------
     System: { ...same(operators, 'name', 'dialect', 'fields', 'health', 'driftCount', 'driftByChannel', 'backlog', 'oldestPendingAge', 'deadCount'), baseUrl: adminOnly },
     ChannelDrift: same(operators, 'channel', 'purpose', 'customers'),
-    FieldMatrix: same(operators, 'scannedAt', 'customersScanned', 'fields'),
+    FieldMatrix: same(operators, 'scannedAt', 'customersScanned', 'customersSkipped', 'fields'),
     FieldStats: same(operators, 'field', 'conflictRate', 'conflicts', 'systems'),
     FieldSystemStats: same(operators, 'system', 'provides', 'held', 'wins'),
     PropagationSample: same(operators, 'minute', 'system', 'backlog', 'dead', 'delivered', 'lagP50Seconds', 'lagP99Seconds', 'processes'),

@@ -20,6 +20,7 @@ export interface FieldScanDoc {
 export interface FieldMatrixView {
   scannedAt: Date;
   customersScanned: number;
+  customersSkipped: number;
   fields: (FieldTally & { conflictRate: number; systems: FieldSystemTally[] })[];
 }
 
@@ -52,6 +53,7 @@ export class FieldScanResults {
     return {
       scannedAt: newest.scannedAt,
       customersScanned: newest.customersScanned,
+      customersSkipped: newest.customersSkipped,
       fields: newest.fields.map((field) => ({ ...field, conflictRate: newest.customersScanned === 0 ? 0 : field.conflicts / newest.customersScanned })),
     };
   }

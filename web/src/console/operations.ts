@@ -107,7 +107,7 @@ export const SystemsQuery = graphql(`
       health { status circuit lastError recentLatencyMs apiUsage { used limit } }
     }
     fieldMatrix {
-      scannedAt customersScanned
+      scannedAt customersScanned customersSkipped
       fields { field conflictRate conflicts systems { system provides held wins } }
     }
     propagationHistory(minutes: 60) { minute system backlog dead delivered lagP99Seconds }

@@ -13,7 +13,9 @@ export function FieldMatrix({ matrix }: { matrix: Matrix }) {
   return (
     <>
       <p className="muted">
-        From the scan of {matrix.customersScanned} customers, {when(matrix.scannedAt)}. Each cell: customers for whom the system holds a value, and how often its value wins.
+        From the scan of {matrix.customersScanned} customers, {when(matrix.scannedAt)}
+        {matrix.customersSkipped > 0 && <> ({matrix.customersSkipped} left out: a source failed while they were read)</>}. Each cell: customers for whom the system holds a
+        value, and how often its value wins.
       </p>
       <table className="field-matrix" data-testid="field-matrix">
         <thead>
