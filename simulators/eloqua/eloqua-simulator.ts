@@ -6,6 +6,7 @@ import {
   type SimulatorResponse,
   type SimulatorServer,
 } from '../http/simulator-server';
+import { createStandardWebhooks } from '../http/standard-webhooks';
 import { ELOQUA_EMAIL_GROUPS, WRITABLE_CONTACT_FIELDS, type EloquaContact } from './eloqua-contact';
 import { unixSeconds } from './eloqua-population';
 import { EloquaSearchError, parseEloquaSearch, parseTime } from './eloqua-search';
@@ -52,12 +53,17 @@ import { EloquaSearchError, parseEloquaSearch, parseTime } from './eloqua-search
  * Not simulated: the Bulk API (email group exports, the only way to read many contacts'
  * group subscriptions at once, is asynchronous: a definition, a sync, then its data),
  * REST 2.0, creating or deleting contacts, custom fields beyond `fieldValues` as stored,
- * webhooks (Eloqua has none for contact changes: the gateway polls `C_DateModified`).
+ * Eloqua's own outbound notifications (its webhooks belong to the App Cloud framework and
+ * campaign canvas steps, which the simulator does not speak): it sends a signed Standard
+ * Webhook `contact.updated` on every change (API or admin) to receivers registered with
+ * `POST /__admin/webhooks`, as the Dynamics simulator does; the gateway polls
+ * `C_DateModified` in any case.
  * Uncertain, so kept plain: the exact bodies of 401/403/404/429 (Oracle documents the
  * statuses, not their bodies).
  *
  * Admin (not part of the vendor API): `POST /__admin/faults`, `GET /__admin/requests`,
- * `POST /__admin/reset-counters`, `GET /__admin/writes` (the PUTs received), and
+ * `POST /__admin/reset-counters`, `GET /__admin/writes` (the PUTs received),
+ * `GET /__admin/webhook-deliveries`, `POST /__admin/webhooks`, and
  * `POST /__admin/record-change` `{id, fields?: {isSubscribed: "false", ...}, groups?:
  * {"<groupId>": true|false}}`: a change made in Eloqua itself (a form, an unsubscribe
  * link, a marketer), stamping `updatedAt` as any change does; not a write-back.
@@ -120,6 +126,9 @@ export async function startEloquaSimulator(options: EloquaSimulatorOptions): Pro
   for (const [id, groups] of options.groupSubscriptions ?? []) subscriptions.set(id, new Map(groups));
   let baseUrl = '';
   let inFlight = 0;
+  const standardWebhooks = createStandardWebhooks(`${system}-simulator-webhooks`);
+  const contactWebhooks = (contact: EloquaContact, changedFields: string[]) =>
+    standardWebhooks.messagesFor({ type: 'contact.updated', id: contact.id, changedFields, record: render(contact, 'complete') });
   let lastStamp = 0;
   /** Unix seconds, never the same twice in a row going back (a change is never stamped before an earlier one). */
   const stamp = (): string => {
@@ -223,14 +232,14 @@ export async function startEloquaSimulator(options: EloquaSimulatorOptions): Pro
     const other = typeof body.emailAddress === 'string' ? [...contacts.values()].find((candidate) => candidate.id !== id && candidate.emailAddress.toLowerCase() === (body.emailAddress as string).toLowerCase()) : undefined;
     if (other) errors.push(validation('emailAddress', 'UniquenessRequirement', body.emailAddress as string, id));
     if (errors.length > 0) return { status: 400, body: errors };
-    apply(contact, changes);
-    return { status: 200, body: render(contact, 'complete'), write: { recordId: id, body } };
+    const changed = apply(contact, changes);
+    return { status: 200, body: render(contact, 'complete'), write: { recordId: id, body }, webhooks: changed.length ? contactWebhooks(contact, changed) : [] };
   };
 
   /** Applies validated changes; a change of any value stamps the contact. */
-  const apply = (contact: EloquaContact, changes: Record<string, unknown>): boolean => {
+  const apply = (contact: EloquaContact, changes: Record<string, unknown>): string[] => {
     const changed = Object.entries(changes).filter(([field, value]) => JSON.stringify(contact[field as keyof EloquaContact]) !== JSON.stringify(value));
-    if (changed.length === 0) return false;
+    if (changed.length === 0) return [];
     const now = stamp();
     for (const [field, value] of changed) {
       (contact as unknown as Record<string, unknown>)[field] = value;
@@ -241,7 +250,7 @@ export async function startEloquaSimulator(options: EloquaSimulatorOptions): Pro
       if (field === 'emailAddress') contact.name = value as string;
     }
     contact.updatedAt = now;
-    return true;
+    return changed.map(([field]) => field);
   };
 
   const listGroups = (): SimulatorResponse => ({
@@ -274,25 +283,27 @@ export async function startEloquaSimulator(options: EloquaSimulatorOptions): Pro
     const named = body && typeof body.emailGroup === 'object' && body.emailGroup !== null ? String((body.emailGroup as { id?: unknown }).id ?? '') : groupId;
     if (named !== groupId) errors.push(validation('emailGroup', 'IdRequirement', named, id));
     if (errors.length > 0) return { status: 400, body: errors };
-    setGroup(contact, groupId, value === 'true');
-    return { status: 200, body: subscriptionOf(id, group), write: { recordId: id, body: { emailGroup: groupId, isSubscribed: value } } };
+    const changed = setGroup(contact, groupId, value === 'true');
+    return { status: 200, body: subscriptionOf(id, group), write: { recordId: id, body: { emailGroup: groupId, isSubscribed: value } }, webhooks: changed.length ? contactWebhooks(contact, changed) : [] };
   };
 
-  const setGroup = (contact: EloquaContact, groupId: string, on: boolean): void => {
+  /** Sets a group subscription; returns the changed "field" (`emailGroup:<id>`), if any. */
+  const setGroup = (contact: EloquaContact, groupId: string, on: boolean): string[] => {
     const groups = subscriptions.get(contact.id) ?? new Map<string, boolean>();
     subscriptions.set(contact.id, groups);
-    if (groups.get(groupId) === on) return;
+    if (groups.get(groupId) === on) return [];
     groups.set(groupId, on);
     contact.updatedAt = stamp();
+    return [`emailGroup:${groupId}`];
   };
 
   const recordChange = (request: SimulatorRequest): SimulatorResponse => {
     const body = parseObject(request.body);
     const contact = typeof body?.id === 'string' ? contacts.get(body.id) : undefined;
     if (!body || !contact) return { status: 400, body: { error: 'the body must be JSON {id, fields?, groups?} naming an existing contact' } };
-    if (body.fields && typeof body.fields === 'object') apply(contact, body.fields as Record<string, unknown>);
-    for (const [groupId, on] of Object.entries((body.groups ?? {}) as Record<string, unknown>)) setGroup(contact, groupId, on === true);
-    return { status: 200, body: render(contact, 'complete') };
+    const changed = body.fields && typeof body.fields === 'object' ? apply(contact, body.fields as Record<string, unknown>) : [];
+    for (const [groupId, on] of Object.entries((body.groups ?? {}) as Record<string, unknown>)) changed.push(...setGroup(contact, groupId, on === true));
+    return { status: 200, body: render(contact, 'complete'), webhooks: changed.length ? contactWebhooks(contact, changed) : [] };
   };
 
   const route = (request: SimulatorRequest): RouteMatch | null => {
@@ -338,7 +349,7 @@ export async function startEloquaSimulator(options: EloquaSimulatorOptions): Pro
       inFlight += 1;
       return { release: () => (inFlight -= 1) };
     },
-    admin: { 'POST /__admin/record-change': recordChange },
+    admin: { 'POST /__admin/record-change': recordChange, ...standardWebhooks.admin },
   });
 
   return Object.assign(server, {
