@@ -17,6 +17,8 @@ import { startSalesforceSimulator } from '../simulators/salesforce/salesforce-si
 import { startScimSimulator } from '../simulators/scim/scim-simulator';
 import { startDynamicsSimulator } from '../simulators/dynamics/dynamics-simulator';
 import { dynamicsPopulation } from '../simulators/dynamics/dynamics-population';
+import { startEloquaSimulator } from '../simulators/eloqua/eloqua-simulator';
+import { eloquaPopulation } from '../simulators/eloqua/eloqua-population';
 import { fmt } from './measure';
 import { measureAccessCost } from './access-cost';
 import { PropagationHistory } from '../src/propagation/propagation-history';
@@ -57,7 +59,7 @@ export class StoreCommandTally {
 }
 
 /** The latency each simulated source adds (ms), so the profile's cost is dominated by the sources. */
-const injected = { salesforce: { latencyMs: 40, jitterMs: 20 }, mailchimp: { latencyMs: 25, jitterMs: 15 }, identity: { latencyMs: 30, jitterMs: 30 }, dynamics: { latencyMs: 35, jitterMs: 25 } };
+const injected = { salesforce: { latencyMs: 40, jitterMs: 20 }, mailchimp: { latencyMs: 25, jitterMs: 15 }, identity: { latencyMs: 30, jitterMs: 30 }, dynamics: { latencyMs: 35, jitterMs: 25 }, eloqua: { latencyMs: 30, jitterMs: 20 } };
 
 function percentile(samples: number[], q: number): number {
   const sorted = [...samples].sort((a, b) => a - b);
@@ -78,7 +80,7 @@ function percentile(samples: number[], q: number): number {
 export async function runProfileScenario(options: ProfileScenarioOptions): Promise<void> {
   const { store, people = 1000, ratePerSecond = 20, requests = 300, print = (line) => process.stdout.write(`${line}\n`) } = options;
   const population = generatePopulation({ size: people, seed: 42 });
-  const [salesforce, mailchimp, scim, dynamics] = await Promise.all([
+  const [salesforce, mailchimp, scim, dynamics, eloqua] = await Promise.all([
     startSalesforceSimulator({
       contacts: population.salesforceContacts,
       opportunities: population.salesforceOpportunities,
@@ -87,8 +89,9 @@ export async function runProfileScenario(options: ProfileScenarioOptions): Promi
     startMailchimpSimulator({ members: population.mailchimpMembers, listId: population.mailchimpListId }),
     startScimSimulator({ users: population.scimUsers }),
     startDynamicsSimulator({ contacts: dynamicsPopulation(population).contacts }),
+    startEloquaSimulator({ contacts: eloquaPopulation(population).contacts, groupSubscriptions: eloquaPopulation(population).groupSubscriptions }),
   ]);
-  const simulators = [salesforce, mailchimp, scim, dynamics];
+  const simulators = [salesforce, mailchimp, scim, dynamics, eloqua];
   const adapters = createAdapters(systemsConfigFromDescriptors(simulators.map((simulator) => simulator.descriptor)));
   try {
     await store.ensureIndexes();
@@ -98,13 +101,13 @@ export async function runProfileScenario(options: ProfileScenarioOptions): Promi
       profile: { mergeConfig: parseMergeConfig(), budgets: { defaultBudgetMs: 2000, budgetsMs: {} } },
     });
     const meta = store.db.collection<{ _id: string; people: number }>('bench_meta');
-    if ((await meta.findOne({ _id: 'profile-graph-v2' }))?.people !== people) {
+    if ((await meta.findOne({ _id: 'profile-graph-v3' }))?.people !== people) {
       await store.db.dropDatabase(); // another population, an older layout, or half built: start over
       await store.ensureIndexes();
       const started = Date.now();
       const report = await runBackfill({ graph: services.graph, resolver: services.resolver, adapters });
       print(`profile: graph built from ${report.systems.reduce((sum, s) => sum + s.records, 0)} records in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-      await meta.updateOne({ _id: 'profile-graph-v2' }, { $set: { people } }, { upsert: true });
+      await meta.updateOne({ _id: 'profile-graph-v3' }, { $set: { people } }, { upsert: true });
     } else {
       print('profile: reusing the identity graph of a previous run');
     }
@@ -150,6 +153,7 @@ export async function runProfileScenario(options: ProfileScenarioOptions): Promi
       mailchimp.setFaults(injected.mailchimp);
       scim.setFaults(injected.identity);
       dynamics.setFaults(injected.dynamics);
+      eloqua.setFaults(injected.eloqua);
 
       // Open loop: request i leaves at i / rate seconds, whether or not earlier ones have answered.
       const latencies: number[] = [];
@@ -197,6 +201,7 @@ export async function runProfileScenario(options: ProfileScenarioOptions): Promi
         mailchimp.setFaults(injected.mailchimp);
         scim.setFaults(injected.identity);
         dynamics.setFaults(injected.dynamics);
+      eloqua.setFaults(injected.eloqua);
       }
 
       // What access control and the access record add to a profile read.
@@ -205,6 +210,7 @@ export async function runProfileScenario(options: ProfileScenarioOptions): Promi
         mailchimp.setFaults(injected.mailchimp);
         scim.setFaults(injected.identity);
         dynamics.setFaults(injected.dynamics);
+      eloqua.setFaults(injected.eloqua);
       };
       simulators.forEach((simulator) => simulator.setFaults({}));
       await measureAccessCost({
@@ -223,12 +229,12 @@ export async function runProfileScenario(options: ProfileScenarioOptions): Promi
         return (system: string) => [...new Set(links.filter((link) => link.system === system).map((link) => link.recordId))];
       };
       const batchRecords = await recordsOf(batch);
-      // Each vendor's real minimum: Salesforce 10,000 ids a Composite call, SCIM 50 ids a filtered list, Mailchimp one member a call.
+      // Each vendor's real minimum: Salesforce 10,000 ids a Composite call, SCIM 50 ids a filtered list, Mailchimp one member a call, Dynamics 500 ids an In filter, Eloqua two calls a contact (the contact, its group subscriptions).
       const minimum = adapters.map((adapter) => ({ system: adapter.name, calls: adapter.minimumReadCalls(batchRecords(adapter.name).length) }));
       const ideal = minimum.reduce((sum, part) => sum + part.calls, 0);
       simulators.forEach((simulator) => simulator.resetCounters());
       await post('query($ids: [ID!]!) { customers(ids: $ids) { id sources { system status } } }', { ids: batch });
-      const callsOf = simulators.map((simulator) => simulator.requestCount() - simulator.requestCount('token'));
+      const callsOf = simulators.map((simulator) => simulator.requestCount() - simulator.requestCount('token') - simulator.requestCount('id'));
       const calls = callsOf.reduce((sum, count) => sum + count, 0);
       print(
         `  customers(100 ids): ${calls} upstream calls, ideal ${ideal} (${minimum.map((part) => `${part.system} ${part.calls}`).join(', ')}); ratio ${(calls / ideal).toFixed(2)}`,
@@ -247,13 +253,13 @@ export async function runProfileScenario(options: ProfileScenarioOptions): Promi
         simulator.resetCounters();
         const sent = performance.now();
         await adapter.fetchByIds(fullRecords(adapter.name));
-        perSource.push({ system: adapter.name, ms: performance.now() - sent, calls: simulator.requestCount() - simulator.requestCount('token') });
+        perSource.push({ system: adapter.name, ms: performance.now() - sent, calls: simulator.requestCount() - simulator.requestCount('token') - simulator.requestCount('id') });
       }
       simulators.forEach((simulator) => simulator.resetCounters());
       const sent = performance.now();
       const answer = await post(fullQuery, { ids: full });
       const fullMs = performance.now() - sent;
-      const fullCalls = simulators.reduce((sum, simulator) => sum + simulator.requestCount() - simulator.requestCount('token'), 0);
+      const fullCalls = simulators.reduce((sum, simulator) => sum + simulator.requestCount() - simulator.requestCount('token') - simulator.requestCount('id'), 0);
       const customers = (answer.data?.customers ?? []) as { sources: { status: string }[] }[];
       const incomplete = customers.filter((customer) => customer.sources.some((source) => source.status !== 'OK')).length;
       const sum = perSource.reduce((total, part) => total + part.ms, 0);
