@@ -33,7 +33,7 @@ describe('four systems: Salesforce, Mailchimp, SCIM and Dynamics 365', () => {
   afterAll(() => stack.stop());
 
   it('links every record of the four systems as the ground truth says, on exact keys', async () => {
-    const truth = truthOf(population, selectSimulatorKinds('all'));
+    const truth = truthOf(population, selectSimulatorKinds('salesforce,mailchimp,identity,dynamics'));
     const records = truth.reduce((sum, entry) => sum + entry.records.length, 0);
     const score = await scoreAgainstTruth(stack.composed.customers.graph, truth);
     process.stdout.write(`identity resolution over four systems: ${score.records} records, precision ${score.precision.toFixed(4)}, recall ${score.recall.toFixed(4)}\n`);
