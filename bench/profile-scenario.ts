@@ -17,6 +17,8 @@ import { startSalesforceSimulator } from '../simulators/salesforce/salesforce-si
 import { startScimSimulator } from '../simulators/scim/scim-simulator';
 import { startDynamicsSimulator } from '../simulators/dynamics/dynamics-simulator';
 import { dynamicsPopulation } from '../simulators/dynamics/dynamics-population';
+import { startEloquaSimulator } from '../simulators/eloqua/eloqua-simulator';
+import { eloquaPopulation } from '../simulators/eloqua/eloqua-population';
 import { startSapCdcSimulator } from '../simulators/sapcdc/sapcdc-simulator';
 import { sapcdcPopulation } from '../simulators/sapcdc/sapcdc-population';
 import { fmt } from './measure';
@@ -60,7 +62,7 @@ export class StoreCommandTally {
 
 /** The latency each simulated source adds (ms), so the profile's cost is dominated by the sources. */
 const injected = { salesforce: { latencyMs: 40, jitterMs: 20 }, mailchimp: { latencyMs: 25, jitterMs: 15 }, identity: { latencyMs: 30, jitterMs: 30 }, dynamics: { latencyMs: 35, jitterMs: 25 },
-  sapcdc: { latencyMs: 30, jitterMs: 20 } };
+  eloqua: { latencyMs: 30, jitterMs: 20 }, sapcdc: { latencyMs: 30, jitterMs: 20 } };
 
 function percentile(samples: number[], q: number): number {
   const sorted = [...samples].sort((a, b) => a - b);
@@ -81,7 +83,7 @@ function percentile(samples: number[], q: number): number {
 export async function runProfileScenario(options: ProfileScenarioOptions): Promise<void> {
   const { store, people = 1000, ratePerSecond = 20, requests = 300, print = (line) => process.stdout.write(`${line}\n`) } = options;
   const population = generatePopulation({ size: people, seed: 42 });
-  const [salesforce, mailchimp, scim, dynamics, sapcdc] = await Promise.all([
+  const [salesforce, mailchimp, scim, dynamics, eloqua, sapcdc] = await Promise.all([
     startSalesforceSimulator({
       contacts: population.salesforceContacts,
       opportunities: population.salesforceOpportunities,
@@ -90,9 +92,10 @@ export async function runProfileScenario(options: ProfileScenarioOptions): Promi
     startMailchimpSimulator({ members: population.mailchimpMembers, listId: population.mailchimpListId }),
     startScimSimulator({ users: population.scimUsers }),
     startDynamicsSimulator({ contacts: dynamicsPopulation(population).contacts }),
+    startEloquaSimulator({ contacts: eloquaPopulation(population).contacts, groupSubscriptions: eloquaPopulation(population).groupSubscriptions }),
     startSapCdcSimulator({ accounts: sapcdcPopulation(population).accounts }),
   ]);
-  const simulators = [salesforce, mailchimp, scim, dynamics, sapcdc];
+  const simulators = [salesforce, mailchimp, scim, dynamics, eloqua, sapcdc];
   const adapters = createAdapters(systemsConfigFromDescriptors(simulators.map((simulator) => simulator.descriptor)));
   try {
     await store.ensureIndexes();
@@ -156,6 +159,7 @@ export async function runProfileScenario(options: ProfileScenarioOptions): Promi
       mailchimp.setFaults(injected.mailchimp);
       scim.setFaults(injected.identity);
       dynamics.setFaults(injected.dynamics);
+      eloqua.setFaults(injected.eloqua);
       sapcdc.setFaults(injected.sapcdc);
 
       // Open loop: request i leaves at i / rate seconds, whether or not earlier ones have answered.
@@ -204,6 +208,7 @@ export async function runProfileScenario(options: ProfileScenarioOptions): Promi
         mailchimp.setFaults(injected.mailchimp);
         scim.setFaults(injected.identity);
         dynamics.setFaults(injected.dynamics);
+        eloqua.setFaults(injected.eloqua);
         sapcdc.setFaults(injected.sapcdc);
       }
 
@@ -213,6 +218,7 @@ export async function runProfileScenario(options: ProfileScenarioOptions): Promi
         mailchimp.setFaults(injected.mailchimp);
         scim.setFaults(injected.identity);
         dynamics.setFaults(injected.dynamics);
+        eloqua.setFaults(injected.eloqua);
         sapcdc.setFaults(injected.sapcdc);
       };
       simulators.forEach((simulator) => simulator.setFaults({}));
@@ -232,12 +238,12 @@ export async function runProfileScenario(options: ProfileScenarioOptions): Promi
         return (system: string) => [...new Set(links.filter((link) => link.system === system).map((link) => link.recordId))];
       };
       const batchRecords = await recordsOf(batch);
-      // Each vendor's real minimum: Salesforce 10,000 ids a Composite call, SCIM 50 ids a filtered list, Mailchimp one member a call, SAP CDC 1,000 UIDs a search.
+      // Each vendor's real minimum: Salesforce 10,000 ids a Composite call, SCIM 50 ids a filtered list, Mailchimp one member a call, Dynamics 500 ids an In filter, Eloqua two calls a contact (the contact, its group subscriptions), SAP CDC 1,000 UIDs a search.
       const minimum = adapters.map((adapter) => ({ system: adapter.name, calls: adapter.minimumReadCalls(batchRecords(adapter.name).length) }));
       const ideal = minimum.reduce((sum, part) => sum + part.calls, 0);
       simulators.forEach((simulator) => simulator.resetCounters());
       await post('query($ids: [ID!]!) { customers(ids: $ids) { id sources { system status } } }', { ids: batch });
-      const callsOf = simulators.map((simulator) => simulator.requestCount() - simulator.requestCount('token'));
+      const callsOf = simulators.map((simulator) => simulator.requestCount() - simulator.requestCount('token') - simulator.requestCount('id'));
       const calls = callsOf.reduce((sum, count) => sum + count, 0);
       print(
         `  customers(100 ids): ${calls} upstream calls, ideal ${ideal} (${minimum.map((part) => `${part.system} ${part.calls}`).join(', ')}); ratio ${(calls / ideal).toFixed(2)}`,
@@ -256,13 +262,13 @@ export async function runProfileScenario(options: ProfileScenarioOptions): Promi
         simulator.resetCounters();
         const sent = performance.now();
         await adapter.fetchByIds(fullRecords(adapter.name));
-        perSource.push({ system: adapter.name, ms: performance.now() - sent, calls: simulator.requestCount() - simulator.requestCount('token') });
+        perSource.push({ system: adapter.name, ms: performance.now() - sent, calls: simulator.requestCount() - simulator.requestCount('token') - simulator.requestCount('id') });
       }
       simulators.forEach((simulator) => simulator.resetCounters());
       const sent = performance.now();
       const answer = await post(fullQuery, { ids: full });
       const fullMs = performance.now() - sent;
-      const fullCalls = simulators.reduce((sum, simulator) => sum + simulator.requestCount() - simulator.requestCount('token'), 0);
+      const fullCalls = simulators.reduce((sum, simulator) => sum + simulator.requestCount() - simulator.requestCount('token') - simulator.requestCount('id'), 0);
       const customers = (answer.data?.customers ?? []) as { sources: { status: string }[] }[];
       const incomplete = customers.filter((customer) => customer.sources.some((source) => source.status !== 'OK')).length;
       const sum = perSource.reduce((total, part) => total + part.ms, 0);

@@ -1,4 +1,5 @@
 import { dynamicsKind } from './dynamics/dynamics-kind';
+import { eloquaKind } from './eloqua/eloqua-kind';
 import { mailchimpKind } from './mailchimp/mailchimp-kind';
 import { salesforceKind } from './salesforce/salesforce-kind';
 import { sapcdcKind } from './sapcdc/sapcdc-kind';
@@ -11,7 +12,7 @@ import type { SimulatorKind } from './simulator-kind';
  * (the CRM first, so the identity system can name it as its cross-reference). A new kind
  * is one folder under simulators/ plus one line here.
  */
-export const simulatorKinds: readonly SimulatorKind[] = Object.freeze([salesforceKind, mailchimpKind, scimKind, dynamicsKind, sapcdcKind]);
+export const simulatorKinds: readonly SimulatorKind[] = Object.freeze([salesforceKind, mailchimpKind, scimKind, dynamicsKind, eloquaKind, sapcdcKind]);
 
 /** The names `DEMO_SYSTEMS` accepts besides `default` and `all`. */
 export const simulatorKindNames: readonly string[] = Object.freeze(simulatorKinds.map((kind) => kind.name));

@@ -44,7 +44,7 @@ import {
  */
 
 /** The systems' names, as the ground truth and the simulators' descriptors use them (`people[].records` and `truth` hold the first three; Dynamics keeps its own slice, simulators/dynamics/dynamics-population.ts). */
-export type PopulationSystem = 'salesforce' | 'mailchimp' | 'identity' | 'dynamics' | 'sapcdc';
+export type PopulationSystem = 'salesforce' | 'mailchimp' | 'identity' | 'dynamics' | 'eloqua' | 'sapcdc';
 
 /** A reference to one record of one system. */
 export interface PopulationRecordRef {

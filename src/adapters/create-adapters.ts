@@ -1,5 +1,6 @@
 import { ConfigError } from '../config';
 import { dynamicsDialect } from './dynamics/dynamics-dialect';
+import { eloquaDialect } from './eloqua/eloqua-dialect';
 import { mailchimpDialect } from './mailchimp/mailchimp-dialect';
 import { salesforceDialect } from './salesforce/salesforce-dialect';
 import { sapcdcDialect } from './sapcdc/sapcdc-dialect';
@@ -13,7 +14,7 @@ import type { SystemConfig } from './systems-config';
  * port plus one line here.
  */
 export const sourceDialects: ReadonlyMap<string, SourceDialect> = new Map(
-  [salesforceDialect, mailchimpDialect, scimDialect, dynamicsDialect, sapcdcDialect].map((entry) => [entry.dialect, entry]),
+  [salesforceDialect, mailchimpDialect, scimDialect, dynamicsDialect, eloquaDialect, sapcdcDialect].map((entry) => [entry.dialect, entry]),
 );
 
 /**

@@ -3,8 +3,8 @@ import { createAdapters, sourceDialects } from '../../src/adapters/create-adapte
 import { parseSystemsConfig } from '../../src/adapters/systems-config';
 
 describe('createAdapters', () => {
-  it('registers the salesforce, mailchimp, scim, dynamics and sapcdc dialects', () => {
-    expect([...sourceDialects.keys()]).toEqual(['salesforce', 'mailchimp', 'scim', 'dynamics', 'sapcdc']);
+  it('registers the salesforce, mailchimp, scim, dynamics, eloqua and sapcdc dialects', () => {
+    expect([...sourceDialects.keys()]).toEqual(['salesforce', 'mailchimp', 'scim', 'dynamics', 'eloqua', 'sapcdc']);
   });
 
   it('builds one adapter per system in order, describing each without a secret', async () => {
@@ -39,7 +39,7 @@ describe('createAdapters', () => {
   it('refuses an unknown dialect, naming the system and the known ones', () => {
     const systems = parseSystemsConfig([{ name: 'erp', dialect: 'sap', baseUrl: 'https://erp.example' }]);
     expect(() => createAdapters(systems)).toThrow(
-      new ConfigError('Invalid configuration: system erp has dialect sap; expected one of salesforce, mailchimp, scim, dynamics, sapcdc.'),
+      new ConfigError('Invalid configuration: system erp has dialect sap; expected one of salesforce, mailchimp, scim, dynamics, eloqua, sapcdc.'),
     );
   });
 

@@ -1,5 +1,7 @@
 import { generatePopulation, type Population } from '../../simulators/population/generate-population';
 import { dynamicsPopulation } from '../../simulators/dynamics/dynamics-population';
+import { eloquaPopulation } from '../../simulators/eloqua/eloqua-population';
+import { startEloquaSimulator, type EloquaSimulator, type EloquaSimulatorOptions } from '../../simulators/eloqua/eloqua-simulator';
 import { startDynamicsSimulator, type DynamicsSimulator, type DynamicsSimulatorOptions } from '../../simulators/dynamics/dynamics-simulator';
 import { sapcdcPopulation } from '../../simulators/sapcdc/sapcdc-population';
 import { startSapCdcSimulator, type SapCdcSimulator, type SapCdcSimulatorOptions } from '../../simulators/sapcdc/sapcdc-simulator';
@@ -111,6 +113,12 @@ export async function dynamicsToken(simulator: DynamicsSimulator): Promise<strin
   });
   if (response.status !== 200) throw new Error(`token call answered ${response.status}`);
   return ((await response.json()) as { access_token: string }).access_token;
+}
+
+/** Starts the Oracle Eloqua simulator on a free port over the test population's contacts and group subscriptions. */
+export async function startTestEloqua(options: Partial<EloquaSimulatorOptions> = {}): Promise<EloquaSimulator> {
+  const slice = eloquaPopulation(testPopulation());
+  return startEloquaSimulator({ contacts: slice.contacts, groupSubscriptions: slice.groupSubscriptions, port: 0, ...options });
 }
 
 /** Starts the SAP Customer Data Cloud (Gigya) simulator on a free port over the test population's accounts. */

@@ -12,7 +12,7 @@ import { startTestGateway, type RunningGateway } from './gateway';
 import { openTestStore } from './store';
 import type { RequestLimitsOptions } from '../../src/server/limits/request-limits';
 import { startTestDynamics, startTestMailchimp, startTestSalesforce, startTestScim } from './simulators';
-import { startTestSapCdc } from './simulators';
+import { startTestEloqua, startTestSapCdc } from './simulators';
 
 /** Options of {@link startTestStack}. */
 export interface TestStackOptions {
@@ -33,6 +33,8 @@ export interface TestStackOptions {
   dayOne?: boolean;
   /** A fourth system, the Dynamics 365 simulator, after the three (as `DEMO_SYSTEMS=all` connects it). @default false */
   dynamics?: boolean;
+  /** One more system after those, the Oracle Eloqua simulator (as `DEMO_SYSTEMS=all` connects it). @default false */
+  eloqua?: boolean;
   /** A further system, the SAP Customer Data Cloud simulator, after the others (as `DEMO_SYSTEMS=all` connects it). @default false */
   sapcdc?: boolean;
 }
@@ -51,10 +53,10 @@ export interface TestStack {
 }
 
 /** Starts the whole stack over the test population (call in beforeAll, `stop` in afterAll). */
-export async function startTestStack({ scim = {}, describe = (descriptor) => descriptor, logger, limits, propagation, dayOne = false, dynamics = false, sapcdc = false }: TestStackOptions = {}): Promise<TestStack> {
+export async function startTestStack({ scim = {}, describe = (descriptor) => descriptor, logger, limits, propagation, dayOne = false, dynamics = false, eloqua = false, sapcdc = false }: TestStackOptions = {}): Promise<TestStack> {
   const store = await openTestStore();
   const simulators: RunningSimulator[] = await Promise.all([startTestSalesforce(), startTestMailchimp(), startTestScim(scim), ...(dynamics ? [startTestDynamics()] : []),
-    ...(sapcdc ? [startTestSapCdc()] : [])]);
+    ...(eloqua ? [startTestEloqua()] : []), ...(sapcdc ? [startTestSapCdc()] : [])]);
   const descriptors = simulators.map((simulator) => describe(simulator.descriptor));
   const adapters = createAdapters(systemsConfigFromDescriptors(descriptors));
   const webhookSecrets = propagation ? newWebhookSecrets(descriptors) : {};
