@@ -3,9 +3,10 @@ import type { SystemStatus } from '../../systems/system-status';
 import { callSettings } from '../http/http-request';
 import { SourceError } from '../http/source-error';
 import { describeSource } from '../describe-source';
+import { mapInFlight } from '../map-in-flight';
 import { phoneVariants } from '../phone-variants';
 import type { CallOptions, ChangedPage, ConsentStatusValue, ConsentWrite, LookupKey, SourceAdapter, SourceRecord } from '../source-adapter';
-import { EloquaClient, type EloquaClientOptions } from './eloqua-client';
+import { ELOQUA_MAX_CONCURRENT_CALLS, EloquaClient, type EloquaClientOptions } from './eloqua-client';
 import { eloquaGroupConsent, type EloquaContact, type EloquaGroupSubscription, type EloquaPage } from './eloqua-contact';
 import { eloquaContactToRecord } from './eloqua-contact-to-record';
 
@@ -69,7 +70,7 @@ export class EloquaAdapter implements SourceAdapter {
 
   async fetchByIds(ids: readonly string[], options: CallOptions = {}): Promise<(SourceRecord | null)[]> {
     const wanted = [...new Set(ids.filter(isContactId))];
-    const contacts = await Promise.all(wanted.map((id) => this.getContact(id, 'complete', options)));
+    const contacts = await mapInFlight(wanted, ELOQUA_MAX_CONCURRENT_CALLS, (id) => this.getContact(id, 'complete', options));
     const records = await this.toRecords(contacts.filter((contact): contact is EloquaContact => contact !== null), options);
     const byId = new Map(records.map((record) => [record.recordId, record]));
     return ids.map((id) => byId.get(id) ?? null);
@@ -187,9 +188,7 @@ export class EloquaAdapter implements SourceAdapter {
 
   /** Contacts as records, each with its email group subscriptions (one call per contact). */
   private async toRecords(contacts: readonly EloquaContact[], options: CallOptions): Promise<SourceRecord[]> {
-    return Promise.all(
-      contacts.map(async (contact) => eloquaContactToRecord(contact, { system: this.name, groups: await this.subscriptions(contact.id, options) })),
-    );
+    return mapInFlight(contacts, ELOQUA_MAX_CONCURRENT_CALLS, async (contact) => eloquaContactToRecord(contact, { system: this.name, groups: await this.subscriptions(contact.id, options) }));
   }
 
   private async subscriptions(id: string, options: CallOptions): Promise<EloquaGroupSubscription[]> {

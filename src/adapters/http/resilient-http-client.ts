@@ -260,9 +260,14 @@ interface CallSignals {
   signal?: AbortSignal;
 }
 
+/**
+ * The call's own signal, which fires when any of `signals` does. Always a new one, even over
+ * one signal: the call's listeners go on it, not on the caller's, which may span hundreds of
+ * calls (a backfill page read record by record) and would pass Node's listener warning.
+ */
 function anySignal(...signals: (AbortSignal | undefined)[]): AbortSignal | undefined {
   const present = signals.filter((signal): signal is AbortSignal => signal !== undefined);
-  return present.length <= 1 ? present[0] : AbortSignal.any(present);
+  return present.length === 0 ? undefined : AbortSignal.any(present);
 }
 
 /** The error for a call that ended because its caller gave up (cancelled) or its budget ran out. */
