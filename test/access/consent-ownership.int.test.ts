@@ -17,12 +17,12 @@ describe('consents belong to their customer: a customer reads and changes only t
   let store: Awaited<ReturnType<typeof openTestStore>>;
   let composed: ComposedServices;
   let gateway: RunningGateway;
-  let ids: Record<'ann' | 'bob' | 'cat', string>;
+  let ids: Record<'ann' | 'bob' | 'cat' | 'dan', string>;
   let annLink: { credential: string };
 
   beforeAll(async () => {
     store = await openTestStore();
-    ({ composed, gateway, ids } = await startGatewayWithCustomers(store, ['ann', 'bob', 'cat']));
+    ({ composed, gateway, ids } = await startGatewayWithCustomers(store, ['ann', 'bob', 'cat', 'dan']));
     annLink = { credential: await gateway.access.preferenceLinks.issue(ids.ann) };
   });
   afterAll(async () => {
@@ -64,17 +64,19 @@ describe('consents belong to their customer: a customer reads and changes only t
   });
 
   it("refuses a customer's own grant on a double opt-in channel (EMAIL), and never shows them the confirmation token", async () => {
-    const before = (await history(ids.ann)).length;
-    const granted = await gateway.graphqlAs<{ recordConsent: unknown }>(annLink, RECORD, { changes: [change(ids.ann)] });
+    // Dan's own link: a customer's rate limit is per link, and Ann's is busy in the other tests.
+    const danLink = { credential: await gateway.access.preferenceLinks.issue(ids.dan) };
+    const before = (await history(ids.dan)).length;
+    const granted = await gateway.graphqlAs<{ recordConsent: unknown }>(danLink, RECORD, { changes: [change(ids.dan)] });
     expect(granted.errors).toEqual([
       expect.objectContaining({ extensions: expect.objectContaining({ code: 'BAD_USER_INPUT', field: 'changes[0].status' }), message: expect.stringMatching(/double opt-in: record PENDING/) }),
     ]);
-    expect(await history(ids.ann)).toHaveLength(before);
+    expect(await history(ids.dan)).toHaveLength(before);
 
     const pending = await gateway.graphqlAs<{ recordConsent: { eventId: string; confirmationToken: string | null }[] }>(
-      annLink,
+      danLink,
       'mutation($changes: [ConsentChangeInput!]!) { recordConsent(changes: $changes) { eventId confirmationToken } }',
-      { changes: [change(ids.ann, { status: 'PENDING' })] },
+      { changes: [change(ids.dan, { status: 'PENDING' })] },
     );
     // The token proves the person read the email it was sent in: the link that asked cannot read it.
     expect(pending.data!.recordConsent[0]!.eventId).toEqual(expect.any(String));
