@@ -119,7 +119,7 @@ async function deliverOne(parts: DeliverConsentParts, adapter: SourceAdapter, { 
     const failures = (row.failures ?? 0) + 1;
     if (failures >= parts.schedule.maxAttempts) return { status: 'DEAD', lastError: error.message, failures };
     const delay = Math.max(retryDelayMs(parts.schedule, failures, error.retryAfterMs), error.kind === 'CIRCUIT_OPEN' ? CIRCUIT_WAIT_MS : 0);
-    return { status: 'PENDING', lastError: error.message, nextAttemptAt: new Date(parts.now().getTime() + delay), failures };
+    return { status: 'PENDING', lastError: error.message, retryInMs: delay, failures };
   }
 }
 
@@ -132,7 +132,7 @@ function unexpected(parts: DeliverConsentParts, row: DeliveryRowDoc, error: unkn
   const failures = (row.failures ?? 0) + 1;
   const lastError = `unexpected: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`.slice(0, 300);
   if (failures >= parts.schedule.maxAttempts) return { status: 'DEAD', lastError, failures };
-  return { status: 'PENDING', lastError, failures, nextAttemptAt: new Date(parts.now().getTime() + retryDelayMs(parts.schedule, failures)) };
+  return { status: 'PENDING', lastError, failures, retryInMs: retryDelayMs(parts.schedule, failures) };
 }
 
 /** Writes the entry's value to every target record, noting it first so that its echo is recognised. */

@@ -27,12 +27,12 @@ export interface HeldClaim {
   claimId: string;
 }
 
-/** What a finished attempt leaves on its row. */
+/** What a finished attempt leaves on its row (a retry's wait counts from when the outcome is recorded). */
 export type AttemptOutcome =
   | { status: 'DELIVERED'; records: string[] }
   | { status: 'SUPERSEDED'; supersededBy: string | null }
   | { status: 'SKIPPED'; note: string }
-  | { status: 'PENDING'; lastError: string; nextAttemptAt: Date; failures: number }
+  | { status: 'PENDING'; lastError: string; retryInMs: number; failures: number }
   | { status: 'DEAD'; lastError: string; failures: number };
 
 /** Counts of one system's rows for `systems { deliveries }`. */
@@ -148,7 +148,7 @@ export class DeliveryLedger {
   async finishMany(finished: readonly { claim: HeldClaim; outcome: AttemptOutcome }[], now: Date): Promise<void> {
     if (finished.length === 0) return;
     for (const { claim, outcome } of finished) {
-      const set = { ...outcome, leaseUntil: null, updatedAt: now, ...(outcome.status === 'DELIVERED' && { deliveredAt: now }) };
+      const set = { ...recorded(outcome, now), leaseUntil: null, updatedAt: now };
       await this.rows.updateOne({ _id: claim.row._id, attempts: claim.attempt }, { $set: set });
     }
     await this.claims.deleteMany({ _id: { $in: finished.map(({ claim }) => claim.claimId) } });
@@ -196,5 +196,19 @@ export class DeliveryLedger {
       { $set: { status: 'PENDING', nextAttemptAt: now, updatedAt: now, failures: 0 } },
     );
     return modifiedCount;
+  }
+}
+
+/** The fields an outcome sets on its row, its times taken from the one clock reading `now`. */
+function recorded(outcome: AttemptOutcome, now: Date): Partial<DeliveryRowDoc> {
+  switch (outcome.status) {
+    case 'PENDING': {
+      const { retryInMs, ...rest } = outcome;
+      return { ...rest, nextAttemptAt: new Date(now.getTime() + retryInMs) };
+    }
+    case 'DELIVERED':
+      return { ...outcome, deliveredAt: now };
+    default:
+      return outcome;
   }
 }
