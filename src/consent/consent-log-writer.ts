@@ -22,6 +22,9 @@ export interface ConsentLogWriterOptions {
   now?: () => Date;
 }
 
+/** How long acknowledged writes' marks wait to be cleared together: one delete for many writes, not one each. */
+const MARKS_LINGER_MS = 100;
+
 /** What an append answers. */
 export interface AppendResult {
   event: ConsentEventDoc;
@@ -88,7 +91,7 @@ export class ConsentLogWriter {
     this.afterEventAppended = afterEventAppended;
     this.maxAttempts = maxAttempts;
     this.now = now;
-    this.marks = new BackgroundBatches((ids) => repository.markWritesDone(ids));
+    this.marks = new BackgroundBatches((ids) => repository.markWritesDone(ids), undefined, 1000, MARKS_LINGER_MS);
   }
 
   /** Resolves once the marks of every acknowledged write are cleared; call before closing the store. */

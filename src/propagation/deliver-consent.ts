@@ -1,4 +1,4 @@
-import type { SourceAdapter } from '../adapters/source-adapter';
+import type { ConsentWrite, SourceAdapter } from '../adapters/source-adapter';
 import { SourceError } from '../adapters/http/source-error';
 import type { ConsentEntry, ConsentEventDoc, ConsentStateDoc } from '../consent/consent-model';
 import type { ConsentService } from '../consent/consent-service';
@@ -6,7 +6,7 @@ import type { LinkedRecord, LinkedRecords } from '../identity/linked-records';
 import type { AttemptOutcome } from './delivery-ledger';
 import type { DeliveryRowDoc } from './delivery-row';
 import { retryDelayMs, type RetrySchedule } from './retry-schedule';
-import type { TargetValues } from './target-values';
+import type { FlagValue, Observation, TargetValues } from './target-values';
 
 /** What deliveries need. */
 export interface DeliverConsentParts {
@@ -78,12 +78,7 @@ export async function deliverBatch(parts: DeliverConsentParts, system: string, r
     if ('status' in planned) outcomes.set(row._id, planned);
     else writes.push(planned);
   }
-  await inParallel(writes, parts.callConcurrency, async (write) => {
-    // A write started after the claim's lease (less one call's budget) could land after another
-    // worker took the row up and wrote something newer: such a row is left to that worker.
-    if (parts.now().getTime() > leaseUntil.getTime() - parts.callBudgetMs) return;
-    outcomes.set(write.row._id, await deliverOne(parts, adapter, write));
-  });
+  await deliverWrites(parts, adapter, writes, leaseUntil, outcomes);
   return outcomes;
 }
 
@@ -102,25 +97,84 @@ function plan(adapter: SourceAdapter, row: DeliveryRowDoc, event: ConsentEventDo
   return { row, event, targets, entry };
 }
 
-/** Writes one row's value, then again while newer changes for its key keep landing. */
-async function deliverOne(parts: DeliverConsentParts, adapter: SourceAdapter, { row, event, targets, entry: first }: Write): Promise<AttemptOutcome> {
-  try {
-    for (let round = 0, entry: ConsentEntry | undefined = first; entry && round < MAX_CATCH_UPS; round++) {
-      await writeAll(parts, adapter, targets, event, entry);
-      const now = held(await parts.consent.currentState(row.customerId), event.consent!.key);
-      if (!now || now.eventId === entry.eventId) break;
-      entry = now; // a newer change landed while we wrote: make sure the target ends with it
+/**
+ * Writes each row's value, then again for the rows whose key saw a newer change land
+ * meanwhile. The store work is done for a whole round of the batch at once: every
+ * write's echo mark before the calls, what the records hold once they have returned,
+ * then one read of the states. So a delivery costs a share of a few round trips, and
+ * the busier the outbox, the larger the batches and the smaller that share.
+ */
+async function deliverWrites(parts: DeliverConsentParts, adapter: SourceAdapter, writes: readonly Write[], leaseUntil: Date, outcomes: Map<string, AttemptOutcome>): Promise<void> {
+  let round = writes;
+  for (let catchUps = 0; round.length > 0; catchUps++) {
+    const written = await writeRound(parts, adapter, round, leaseUntil, outcomes);
+    const states = await parts.consent.currentStates(written.map((write) => write.row.customerId));
+    const next: Write[] = [];
+    for (const write of written) {
+      const now = held(states.get(write.row.customerId)!, write.event.consent!.key);
+      // A newer change landed while we wrote: make sure the target ends with it.
+      if (now && now.eventId !== write.entry.eventId && catchUps < MAX_CATCH_UPS) next.push({ ...write, entry: now });
+      else outcomes.set(write.row._id, { status: 'DELIVERED', records: write.targets.map((record) => record.recordId) });
     }
-    return { status: 'DELIVERED', records: targets.map((record) => record.recordId) };
-  } catch (error) {
-    if (!(error instanceof SourceError)) return unexpected(parts, row, error);
-    if (permanentKinds.has(error.kind)) return { status: 'DEAD', lastError: error.message, failures: (row.failures ?? 0) + 1 };
-    // An open circuit made no call, but says the system is failing: it counts, and the row waits a little longer.
-    const failures = (row.failures ?? 0) + 1;
-    if (failures >= parts.schedule.maxAttempts) return { status: 'DEAD', lastError: error.message, failures };
-    const delay = Math.max(retryDelayMs(parts.schedule, failures, error.retryAfterMs), error.kind === 'CIRCUIT_OPEN' ? CIRCUIT_WAIT_MS : 0);
-    return { status: 'PENDING', lastError: error.message, retryInMs: delay, failures };
+    round = next;
   }
+}
+
+/**
+ * One round of writes, `callConcurrency` calls at a time: each row's entry to each of its
+ * target records. Every write is marked before the calls (so its echo is recognised,
+ * also one that arrives before the call returns), and what each record holds is noted
+ * once the calls have returned, before the marks go. Answers the rows written; a row
+ * whose write failed gets its outcome, and one whose claim ran out is left out.
+ */
+async function writeRound(parts: DeliverConsentParts, adapter: SourceAdapter, round: readonly Write[], leaseUntil: Date, outcomes: Map<string, AttemptOutcome>): Promise<Write[]> {
+  const planned = round.map((write) => ({ write, flags: write.targets.map((target) => targetFlag(adapter, target, write)) }));
+  const marks = await parts.targetValues.writingMany(planned.flatMap(({ flags }) => flags), parts.now());
+  const written: Write[] = [];
+  const learnt: Observation[] = [];
+  try {
+    await inParallel(planned, parts.callConcurrency, async ({ write, flags }) => {
+      // A write started after the claim's lease (less one call's budget) could land after another
+      // worker took the row up and wrote something newer: such a row is left to that worker.
+      if (parts.now().getTime() > leaseUntil.getTime() - parts.callBudgetMs) return;
+      try {
+        for (const [i, target] of write.targets.entries()) {
+          await adapter.writeConsent(target.recordId, consentWrite(write), { budgetMs: parts.callBudgetMs });
+          learnt.push({ ...flags[i]!, knownAt: parts.now() });
+        }
+        written.push(write);
+      } catch (error) {
+        outcomes.set(write.row._id, failed(parts, write.row, error));
+      }
+    });
+  } finally {
+    // A failed write may still have landed: then its echo reads as a change from the system, which is the truth.
+    await parts.targetValues.wrote(learnt, marks);
+  }
+  return written;
+}
+
+/** What a row's write asks of its target records. */
+function consentWrite({ event, entry }: Write): ConsentWrite {
+  const { channel, purpose, contactPoint } = event.consent!;
+  return { channel, purpose, status: entry.status, contactPoint: contactPoint ?? undefined };
+}
+
+/** The flag a write sets on a record, and what the record will report once written (its echo is recognised by that). */
+function targetFlag(adapter: SourceAdapter, target: LinkedRecord, write: Write): FlagValue {
+  const change = consentWrite(write);
+  return { system: adapter.name, recordId: target.recordId, channel: change.channel, purpose: change.purpose, status: adapter.statusHeldAfter?.(change) ?? change.status };
+}
+
+/** The outcome of a failed write: retried on the schedule (at least as long as Retry-After says), or DEAD. */
+function failed(parts: DeliverConsentParts, row: DeliveryRowDoc, error: unknown): AttemptOutcome {
+  if (!(error instanceof SourceError)) return unexpected(parts, row, error);
+  if (permanentKinds.has(error.kind)) return { status: 'DEAD', lastError: error.message, failures: (row.failures ?? 0) + 1 };
+  // An open circuit made no call, but says the system is failing: it counts, and the row waits a little longer.
+  const failures = (row.failures ?? 0) + 1;
+  if (failures >= parts.schedule.maxAttempts) return { status: 'DEAD', lastError: error.message, failures };
+  const delay = Math.max(retryDelayMs(parts.schedule, failures, error.retryAfterMs), error.kind === 'CIRCUIT_OPEN' ? CIRCUIT_WAIT_MS : 0);
+  return { status: 'PENDING', lastError: error.message, retryInMs: delay, failures };
 }
 
 /**
@@ -133,25 +187,6 @@ function unexpected(parts: DeliverConsentParts, row: DeliveryRowDoc, error: unkn
   const lastError = `unexpected: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`.slice(0, 300);
   if (failures >= parts.schedule.maxAttempts) return { status: 'DEAD', lastError, failures };
   return { status: 'PENDING', lastError, failures, retryInMs: retryDelayMs(parts.schedule, failures) };
-}
-
-/** Writes the entry's value to every target record, noting it first so that its echo is recognised. */
-async function writeAll(parts: DeliverConsentParts, adapter: SourceAdapter, targets: readonly LinkedRecord[], event: ConsentEventDoc, entry: ConsentEntry): Promise<void> {
-  const { channel, purpose, contactPoint } = event.consent!;
-  for (const target of targets) {
-    const flag = { system: adapter.name, recordId: target.recordId, channel, purpose };
-    const change = { channel, purpose, status: entry.status, contactPoint: contactPoint ?? undefined };
-    // What the record will report once written, which is what its echo is recognised by.
-    const held = adapter.statusHeldAfter?.(change) ?? entry.status;
-    const mark = await parts.targetValues.writing(flag, held, parts.now());
-    try {
-      await adapter.writeConsent(target.recordId, change, { budgetMs: parts.callBudgetMs });
-    } catch (error) {
-      await parts.targetValues.abandoned(mark);
-      throw error;
-    }
-    await parts.targetValues.written(flag, held, parts.now(), mark);
-  }
 }
 
 function held(state: { consents: readonly ConsentEntry[] }, key: string): ConsentEntry | undefined {

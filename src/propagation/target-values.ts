@@ -41,6 +41,16 @@ export interface TargetFlag {
   purpose: string;
 }
 
+/** A flag and a value for it. */
+export interface FlagValue extends TargetFlag {
+  status: ConsentStatusValue;
+}
+
+/** A flag's value as learnt at `knownAt` (our clock). */
+export interface Observation extends FlagValue {
+  knownAt: Date;
+}
+
 /** How a flag a system reports compares with what we know. */
 export type Reported = 'STALE' | 'KNOWN' | 'NEW' | 'UNKNOWN';
 
@@ -52,7 +62,9 @@ const idOf = ({ system, recordId, channel, purpose }: TargetFlag): string => `${
 /**
  * The correlation that tells an echo from a change ("no echoes"). A delivery marks each
  * write before its call (one document per write, so concurrent deliveries to one record
- * never erase each other's marks) and records the value once the call returns; a flag a
+ * never erase each other's marks; a batch's marks in one insert) and records the value
+ * once the call returns (a batch's values at once, when its calls have returned: a
+ * mark may so outlive its own call by the rest of the batch's); a flag a
  * system reports (a webhook's re-read, a poll) is compared with that before it is
  * believed, by when WE read it, on our own clock (never the vendor's stamps, whose
  * clocks and granularity differ: Mailchimp's are whole seconds):
@@ -92,22 +104,24 @@ export class TargetValues {
     return value ? 'NEW' : 'UNKNOWN';
   }
 
-  /** Before a write: marks it in flight (its echo may come back before the write returns); answers the mark to clear. */
-  async writing(flag: TargetFlag, status: ConsentStatusValue, now: Date): Promise<string> {
-    const id = `${idOf(flag)}|${randomUUID()}`;
-    await this.inFlight.insertOne({ _id: id, flag: idOf(flag), status, since: now });
-    return id;
+  /**
+   * Before writes: marks each in flight (its echo may come back before the write returns),
+   * one insert for them all; answers the marks to clear.
+   */
+  async writingMany(writes: readonly FlagValue[], now: Date): Promise<string[]> {
+    const marks = writes.map((write) => ({ _id: `${idOf(write)}|${randomUUID()}`, flag: idOf(write), status: write.status, since: now }));
+    if (marks.length > 0) await this.inFlight.insertMany(marks, { ordered: false });
+    return marks.map((mark) => mark._id);
   }
 
-  /** After our write of `status` returned (at `knownAt`, our clock): the record holds it; its mark is cleared. */
-  async written(flag: TargetFlag, status: ConsentStatusValue, knownAt: Date, mark: string): Promise<void> {
-    await this.set(flag, status, knownAt);
-    await this.inFlight.deleteOne({ _id: mark });
-  }
-
-  /** A write that failed: its mark is cleared (a failed write may still have landed: then its echo reads as a change from the system, which is the truth). */
-  async abandoned(mark: string): Promise<void> {
-    await this.inFlight.deleteOne({ _id: mark });
+  /**
+   * After writes returned: records what each written record holds (one insert), then
+   * clears the marks (one delete), those of failed writes included. The order matters:
+   * a reader that misses a mark finds the value in its place (see get).
+   */
+  async wrote(observations: readonly Observation[], marks: readonly string[]): Promise<void> {
+    if (observations.length > 0) await this.docs.insertMany(observations.map((observation) => this.observationDoc(observation, observation.status, observation.knownAt)), { ordered: false });
+    if (marks.length > 0) await this.inFlight.deleteMany({ _id: { $in: [...marks] } });
   }
 
   /** Once a change was taken in (read at `knownAt`): the record holds `status`. */
@@ -121,7 +135,11 @@ export class TargetValues {
    * that write taught us, whatever order the inserts land in.
    */
   private async set(flag: TargetFlag, status: ConsentStatusValue, knownAt: Date): Promise<void> {
+    await this.docs.insertOne(this.observationDoc(flag, status, knownAt));
+  }
+
+  private observationDoc(flag: TargetFlag, status: ConsentStatusValue, knownAt: Date): TargetValueDoc {
     const id = idOf(flag);
-    await this.docs.insertOne({ _id: `${id}|${knownAt.toISOString()}|${randomUUID()}`, flag: id, status, knownAt, version: randomUUID() });
+    return { _id: `${id}|${knownAt.toISOString()}|${randomUUID()}`, flag: id, status, knownAt, version: randomUUID() };
   }
 }

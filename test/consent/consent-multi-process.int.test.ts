@@ -84,7 +84,12 @@ describe('consent writes from separate OS processes', () => {
     expect(await outbox.countDocuments({ eventId: events[6]!._id })).toBe(0);
     expect(await feed.countDocuments({ customerId: 'crash' })).toBe(6); // each acknowledged event reached the subscriptions' feed
 
-    expect(await consent.sweep(0)).toEqual({ stale: 1, healed: 1 });
+    // Acknowledged writes' marks are cleared together a moment later, so the killed process may
+    // have left some of theirs too: the sweeper finds those writes finished, and heals only the seventh.
+    const swept = await consent.sweep(0);
+    expect(swept.healed).toBe(1);
+    expect(swept.stale).toBeGreaterThanOrEqual(1);
+    expect(swept.stale).toBeLessThanOrEqual(7);
     expect(await feed.countDocuments({ customerId: 'crash' })).toBe(7);
     const healed = await consent.storedState('crash');
     expect(healed!.seq).toBe(7);

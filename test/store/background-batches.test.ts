@@ -24,4 +24,15 @@ describe('BackgroundBatches', () => {
     await expect(clearer.drain()).resolves.toBeUndefined();
     expect(failed).toEqual([['a']]);
   });
+
+  it('with a linger, waits for more items and writes them in one batch; drain still writes everything', async () => {
+    const deletes: string[][] = [];
+    const clearer = new BackgroundBatches<string>(async (ids) => void deletes.push(ids), undefined, 1000, 50);
+    clearer.add(['a']);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    clearer.add(['b']);
+    expect(deletes).toEqual([]); // still lingering
+    await clearer.drain();
+    expect(deletes).toEqual([['a', 'b']]);
+  });
 });
