@@ -21,6 +21,8 @@ const patchedFiles: Readonly<Record<string, string | null>> = Object.freeze({
   'internal/backends/sqlite/metadata/metadata.go': '2a831ed534120b6adf5c819fbfc002894efe54ee03490d8526b977653e73c527',
   'internal/backends/sqlite/pushdown.go': null,
   'internal/backends/sqlite/pushdown_test.go': null,
+  'internal/backends/sqlite/write_lock.go': null,
+  'internal/backends/sqlite/write_lock_test.go': null,
 });
 
 /**
@@ -61,7 +63,7 @@ export async function installFerretdb({ toolsDir = defaultToolsDir, log = () => 
   await acquireLock(lock, log);
   try {
     if (existsSync(binary)) return binary; // another process built it while we waited
-    log(`Building FerretDB ${FERRETDB_VERSION} with the project's index patch, with ${await goVersion()} (once, about two minutes)...`);
+    log(`Building FerretDB ${FERRETDB_VERSION} with the project's patch (indexes, queued writers), with ${await goVersion()} (once, about two minutes)...`);
     const { stdout } = await run('go', ['mod', 'download', '-json', `${FERRETDB_MODULE}@${FERRETDB_VERSION}`], {
       maxBuffer: 1 << 20,
     });
@@ -101,10 +103,10 @@ async function applyPatch(sourceDir: string): Promise<void> {
     if (originalSha256 !== null) {
       const actual = sha256(await fs.readFile(target));
       if (actual !== originalSha256) {
-        throw new Error(`FerretDB source file ${file} is not v1.24.2's (sha256 ${actual}); the index patch does not apply.`);
+        throw new Error(`FerretDB source file ${file} is not v1.24.2's (sha256 ${actual}); the project's patch does not apply.`);
       }
     } else if (existsSync(target)) {
-      throw new Error(`FerretDB source already has ${file}; the index patch does not apply.`);
+      throw new Error(`FerretDB source already has ${file}; the project's patch does not apply.`);
     }
     await fs.copyFile(path.join(patchDir, file), target);
   }

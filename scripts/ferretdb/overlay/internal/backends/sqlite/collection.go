@@ -97,6 +97,9 @@ func (c *collection) InsertAll(ctx context.Context, params *backends.InsertAllPa
 	db := c.r.DatabaseGetExisting(ctx, c.dbName)
 	meta := c.r.CollectionGet(ctx, c.dbName, c.name)
 
+	// Patched (customer-profile-gateway): writers queue in Go, see write_lock.go.
+	defer lockWrites(db)()
+
 	err := db.InTransaction(ctx, func(tx *fsql.Tx) error {
 		batchSize := c.r.BatchSize
 		if batchSize < 1 {
@@ -148,6 +151,9 @@ func (c *collection) UpdateAll(ctx context.Context, params *backends.UpdateAllPa
 	}
 
 	q := fmt.Sprintf(`UPDATE %q SET %s = ? WHERE %s = ?`, meta.TableName, metadata.DefaultColumn, metadata.IDColumn)
+
+	// Patched (customer-profile-gateway): writers queue in Go, see write_lock.go.
+	defer lockWrites(db)()
 
 	err := db.InTransaction(ctx, func(tx *fsql.Tx) error {
 		for _, doc := range params.Docs {
@@ -225,7 +231,11 @@ func (c *collection) DeleteAll(ctx context.Context, params *backends.DeleteAllPa
 
 	q := fmt.Sprintf(`DELETE FROM %q WHERE %s IN (%s)`, meta.TableName, column, strings.Join(placeholders, ", "))
 
+	// Patched (customer-profile-gateway): writers queue in Go, see write_lock.go.
+	unlock := lockWrites(db)
 	res, err := db.ExecContext(ctx, q, args...)
+	unlock()
+
 	if err != nil {
 		return nil, lazyerrors.Error(err)
 	}
