@@ -115,7 +115,7 @@ export class ConsentLogWriter {
     ]);
     const results: (AppendResult | GatewayError)[] = new Array(changes.length);
     let next = 0;
-    let latest: ConsentStateDoc | null = null;
+    let latest: { state: ConsentStateDoc; tail: ConsentEventDoc[] } | null = null;
     for (let attempt = 0; next < changes.length; ) {
       if (attempt >= this.maxAttempts) {
         throw new ConflictError(
@@ -157,8 +157,8 @@ export class ConsentLogWriter {
         attempt++;
       }
     }
-    // The final look at the log folds any later writer's events (covered by that writer's marks).
-    if (latest) await this.project(latest, []);
+    // The final look at the log (the last step's) found any later writer's events: fold them (covered by that writer's marks).
+    if (latest && latest.tail.length > 0) await this.project(latest.state, latest.tail);
     // Only completed writes clear their marks, after the answer: a failed or killed one leaves them for the sweeper.
     this.marks.add(marks);
     return results;
@@ -180,18 +180,22 @@ export class ConsentLogWriter {
 
   /** Steps 2 and 3 for `events` (which continue `base`), then again for anything appended meanwhile. */
   private async project(base: ConsentStateDoc, events: ConsentEventDoc[]): Promise<ConsentStateDoc> {
-    let state = events.length > 0 ? await this.projectStep(base, events) : base;
-    for (let tail = await this.repository.readTail(state._id, state.seq); tail.length > 0; tail = await this.repository.readTail(state._id, state.seq)) {
-      state = await this.projectStep(state, tail);
-    }
-    return state;
+    let step = await this.projectStep(base, events);
+    while (step.tail.length > 0) step = await this.projectStep(step.state, step.tail);
+    return step.state;
   }
 
-  /** Steps 2 and 3 for `events`, which continue `base`: their outbox rows, feed entries and the folded state, in one round trip. */
-  private async projectStep(base: ConsentStateDoc, events: readonly ConsentEventDoc[]): Promise<ConsentStateDoc> {
+  /**
+   * Steps 2 and 3 for `events`, which continue `base` (their outbox rows, feed entries and
+   * the folded state), and the look at the log past the state written, which must follow
+   * the state's write but not the inserts: it runs beside them. Answers the state and what
+   * the look found (almost always nothing).
+   */
+  private async projectStep(base: ConsentStateDoc, events: readonly ConsentEventDoc[]): Promise<{ state: ConsentStateDoc; tail: ConsentEventDoc[] }> {
     const state = foldConsentEvents(base, [...events]);
-    await Promise.all([this.ensureOutboxRows(events), this.ensureFeedEntries(events), this.repository.writeState(state)]);
-    return state;
+    const lookAfterWrite = this.repository.writeState(state).then(() => this.repository.readTail(state._id, state.seq));
+    const [tail] = await Promise.all([lookAfterWrite, this.ensureOutboxRows(events), this.ensureFeedEntries(events)]);
+    return { state, tail };
   }
 
   /** Makes sure each event is in the subscriptions' feed, once (the sweeper calls this for a dead write's event). */
