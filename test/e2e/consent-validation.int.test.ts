@@ -1,6 +1,8 @@
 import { collectionNames } from '../../src/store/collections';
 import { openTestStore } from '../harness/store';
 import { startTestGateway, type RunningGateway } from '../harness/gateway';
+import { ConsentService } from '../../src/consent/consent-service';
+import { acceptAnyCustomer } from '../../src/identity/customer-directory';
 
 const recordConsent = `mutation ($changes: [ConsentChangeInput!]!) { recordConsent(changes: $changes) { index eventId error { code } } }`;
 const updatePreferences = `mutation ($changes: [PreferenceChangeInput!]!) { updatePreferences(changes: $changes) { index eventId } }`;
@@ -76,10 +78,12 @@ describe('consent input validation over GraphQL', () => {
     store = await openTestStore();
     // The service's own bounds are under test: the gateway's list-size and cost limits, which
     // refuse such batches before execution at their defaults, are opened wide here.
-    running = await startTestGateway(store, {}, { limits: { defaults: { listSize: 100_000, cost: 10_000_000 }, byRole: {} } });
+    const consent = new ConsentService({ store, directory: acceptAnyCustomer });
+    running = await startTestGateway(store, { consent }, { limits: { defaults: { listSize: 100_000, cost: 10_000_000 }, byRole: {} } });
     // Something to be left unchanged.
     const seeded = await running.graphql<{ recordConsent: { error: unknown }[] }>(recordConsent, { changes: [change({ idempotencyKey: 'k' })] });
     expect(seeded.data?.recordConsent[0]!.error).toBeNull();
+    await consent.drain(); // its write mark is cleared, a moment after the answer, before the first snapshot
   });
   afterAll(async () => {
     await running.stop();
