@@ -23,6 +23,7 @@ const patchedFiles: Readonly<Record<string, string | null>> = Object.freeze({
   'internal/backends/sqlite/pushdown_test.go': null,
   'internal/backends/sqlite/write_lock.go': null,
   'internal/backends/sqlite/write_lock_test.go': null,
+  'internal/util/resource/resource.go': '0d9f95cef87362b4670eaac8884601170987118ef4cdd3acefc52ef454e30364',
 });
 
 /**
@@ -63,7 +64,7 @@ export async function installFerretdb({ toolsDir = defaultToolsDir, log = () => 
   await acquireLock(lock, log);
   try {
     if (existsSync(binary)) return binary; // another process built it while we waited
-    log(`Building FerretDB ${FERRETDB_VERSION} with the project's patch (indexes, queued writers), with ${await goVersion()} (once, about two minutes)...`);
+    log(`Building FerretDB ${FERRETDB_VERSION} with the project's patch (indexes, queued writers, no resource tracking), with ${await goVersion()} (once, about two minutes)...`);
     const { stdout } = await run('go', ['mod', 'download', '-json', `${FERRETDB_MODULE}@${FERRETDB_VERSION}`], {
       maxBuffer: 1 << 20,
     });
