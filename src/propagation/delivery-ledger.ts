@@ -61,12 +61,18 @@ export class DeliveryLedger {
     this.claims = store.collection<ClaimDoc>(collectionNames.propagationClaims);
   }
 
-  /** Rows whose next attempt is due, and DELIVERING rows whose worker's lease has passed (a crash), oldest first, per system. */
-  async dueRows(now: Date, limitPerSystem: number): Promise<Map<string, DeliveryRowDoc[]>> {
+  /**
+   * Rows whose next attempt is due, and DELIVERING rows whose worker's lease has passed (a
+   * crash), oldest first, per system, leaving out the systems in `except` (busy ones: their
+   * rows are filtered out before the limit counts, so they never crowd the others out).
+   * At most `limitPerSystem` a system and `readLimit` in all are read.
+   */
+  async dueRows(now: Date, limitPerSystem: number, except: readonly string[] = [], readLimit = DUE_READ_LIMIT): Promise<Map<string, DeliveryRowDoc[]>> {
+    const notBusy = except.length > 0 ? { system: { $nin: [...except] } } : {};
     const [pending, stale] = await Promise.all([
       // `$not $gt` also matches rows without `nextAttemptAt` (written before propagation existed).
-      this.rows.find({ status: 'PENDING', nextAttemptAt: { $not: { $gt: now } } } as Filter<DeliveryRowDoc>, { projection: DUE_FIELDS }).limit(DUE_READ_LIMIT).toArray(),
-      this.rows.find({ status: 'DELIVERING', leaseUntil: { $lt: now } }, { projection: DUE_FIELDS }).toArray(),
+      this.rows.find({ status: 'PENDING', nextAttemptAt: { $not: { $gt: now } }, ...notBusy } as Filter<DeliveryRowDoc>, { projection: DUE_FIELDS }).limit(Math.min(readLimit, DUE_READ_LIMIT)).toArray(),
+      this.rows.find({ status: 'DELIVERING', leaseUntil: { $lt: now }, ...notBusy }, { projection: DUE_FIELDS }).toArray(),
     ]);
     const bySystem = new Map<string, DeliveryRowDoc[]>();
     for (const row of [...stale, ...pending.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime())]) {

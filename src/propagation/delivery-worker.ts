@@ -78,9 +78,15 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWor
 
   const loop = async () => {
     while (!stopped.signal.aborted) {
+      // Every system busy: nothing to claim until a batch finishes (reading the outbox now would be wasted).
+      if (parts.adapters.size > 0 && inFlight.size >= parts.adapters.size) {
+        await Promise.race(inFlight.values());
+        continue;
+      }
       let started = 0;
       try {
-        const due = await ledger.dueRows(parts.now(), batchSize);
+        const busy = [...inFlight.keys()];
+        const due = await ledger.dueRows(parts.now(), batchSize, busy, batchSize * Math.max(1, parts.adapters.size - busy.length));
         for (const [system, rows] of due) {
           if (inFlight.has(system) || stopped.signal.aborted) continue;
           const run = runBatch(system, rows)
