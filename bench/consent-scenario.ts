@@ -179,7 +179,7 @@ async function writesPart(store: MongoStore, consent: ConsentService, customers:
     method: 'API',
     idempotencyKey: randomUUID(),
   });
-  print(`\n-- consent writes vs plain inserts (each consent write: write mark, event, 2 outbox rows, state; ${writes} writes)`);
+  print(`\n-- consent writes vs plain inserts (each consent write, 3 round trips: its mark beside the state read; the event; the state beside 2 outbox rows and a feed entry; ${writes} writes)`);
   print('   writers  what                                   writes/s    p50 ms    p99 ms   ratio(rate)  ratio(p99)');
   for (const writers of [1, 8]) {
     await store.db.collection('bench_plain_inserts').drop().catch(() => undefined);

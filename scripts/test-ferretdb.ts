@@ -1,6 +1,7 @@
 /**
- * `npm run ferretdb:test`: FerretDB's own unit tests of its SQLite backend, run against the
- * patched source the embedded store is built from (scripts/ferretdb/README.md).
+ * `npm run ferretdb:test`: FerretDB's own unit tests of its SQLite backend and of the
+ * handler's package (where the patch makes updates atomic), run against the patched source
+ * the embedded store is built from (scripts/ferretdb/README.md).
  */
 import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
@@ -12,7 +13,7 @@ async function main(): Promise<number> {
   const sourceDir = ferretdbSourceDir();
   // FerretDB's test helpers find the source root by its .git folder; a released module has none.
   await fs.mkdir(path.join(sourceDir, '.git'), { recursive: true });
-  const test = spawn('go', ['test', '-count=1', '-tags', 'ferretdb_debug', './internal/backends/sqlite/...'], {
+  const test = spawn('go', ['test', '-count=1', '-tags', 'ferretdb_debug', './internal/backends/sqlite/...', './internal/handler'], {
     cwd: sourceDir,
     stdio: 'inherit',
     env: { ...process.env, CGO_ENABLED: '0' },

@@ -61,17 +61,19 @@ export interface AppendResult {
  *   them before answering. An event whose writer died has its mark, and the sweeper
  *   ensures them.
  * - Behind is detectable with one `_id` lookup: the state is current iff there is no
- *   event at state.seq + 1. (On FerretDB v1 that lookup is a scan in SQLite; see
- *   ConsentRepository. So the writer's first attempt skips it and lets the unique
- *   index tell: a state behind the log means its next position is taken.)
- * - After writing, a writer looks for state.seq + 1 again and folds on if it finds
- *   it (it does so before acknowledging). So once every acknowledged writer has
- *   returned, the state is current: the last state write was followed by a look
- *   that found no later event, and any later event's writer writes the state after
- *   that look. Only a crash between steps 1 and 3 (an unacknowledged change) or a
- *   write still in flight leaves the state behind; readers that must be exact
- *   ({@link catchUp}) fold the tail, and the sweeper heals the rest (the crashed
- *   write's mark is still there).
+ *   event at state.seq + 1. (The writer's first attempt skips even that and lets the
+ *   unique index tell: a state behind the log means its next position is taken.)
+ * - Once every acknowledged writer has returned, the state is current. Where the store's
+ *   updates are atomic (MongoDB, the embedded FerretDB with the project's patch), the
+ *   state write is conditional on the stored seq being lower, so a state only moves
+ *   forward, and each acknowledged event's writer left a state at or past it. Where they
+ *   are not (FerretDB as released), a stale state write can land after a newer one, so
+ *   after writing a writer looks for state.seq + 1 and folds on if it finds it (before
+ *   acknowledging): the last state write was followed by a look that found no later
+ *   event, and any later event's writer writes the state after that look. Either way
+ *   only a crash between steps 1 and 3 (an unacknowledged change) or a write still in
+ *   flight leaves the state behind; readers that must be exact ({@link catchUp}) fold
+ *   the tail, and the sweeper heals the rest (the crashed write's mark is still there).
  */
 export class ConsentLogWriter {
   private readonly connectedSystems: () => readonly string[];
@@ -187,15 +189,24 @@ export class ConsentLogWriter {
 
   /**
    * Steps 2 and 3 for `events`, which continue `base` (their outbox rows, feed entries and
-   * the folded state), and the look at the log past the state written, which must follow
-   * the state's write but not the inserts: it runs beside them. Answers the state and what
-   * the look found (almost always nothing).
+   * the folded state), and, where the store needs it, the look at the log past the state
+   * written. Answers the state and what the look found (almost always nothing).
    */
   private async projectStep(base: ConsentStateDoc, events: readonly ConsentEventDoc[]): Promise<{ state: ConsentStateDoc; tail: ConsentEventDoc[] }> {
     const state = foldConsentEvents(base, [...events]);
-    const lookAfterWrite = this.repository.writeState(state).then(() => this.repository.readTail(state._id, state.seq));
-    const [tail] = await Promise.all([lookAfterWrite, this.ensureOutboxRows(events), this.ensureFeedEntries(events)]);
+    const [tail] = await Promise.all([this.writeStateAndLook(state), this.ensureOutboxRows(events), this.ensureFeedEntries(events)]);
     return { state, tail };
+  }
+
+  /**
+   * Writes a state. Where a stale state write can land after a newer one (the store's
+   * updates are not atomic), then looks at the log past it, which must follow the write
+   * (see the invariants above); elsewhere the state only moves forward, and the look
+   * would only cost a round trip.
+   */
+  private async writeStateAndLook(state: ConsentStateDoc): Promise<ConsentEventDoc[]> {
+    const [onlyForward] = await Promise.all([this.repository.stateWritesOnlyMoveForward(), this.repository.writeState(state)]);
+    return onlyForward ? [] : this.repository.readTail(state._id, state.seq);
   }
 
   /** Makes sure each event is in the subscriptions' feed, once (the sweeper calls this for a dead write's event). */

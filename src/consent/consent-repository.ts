@@ -119,12 +119,18 @@ export class ConsentRepository {
 
   /**
    * Writes a state unless the stored one is already at or past its `seq` (then the
-   * upsert collides, E11000: fine). On MongoDB the condition is atomic; on FerretDB it
-   * is not (read-modify-write by `_id`), so an older state can land after a newer one:
-   * see ConsentLogWriter for why that is safe.
+   * upsert collides, E11000: fine). Where the store's updates are atomic (MongoDB, the
+   * embedded FerretDB with the project's patch) a state therefore only moves forward; on
+   * FerretDB as released the condition is checked on a read that may be stale, so an
+   * older state can land after a newer one: see ConsentLogWriter for why that is safe.
    */
   async writeState(state: ConsentStateDoc): Promise<void> {
     await ignoringDuplicates(this.states.replaceOne({ _id: state._id, seq: { $lt: state.seq } }, toStoredState(state), { upsert: true }));
+  }
+
+  /** Whether {@link writeState} only ever moves a state forward: the store's updates are atomic (asked once). */
+  stateWritesOnlyMoveForward(): Promise<boolean> {
+    return this.store.updatesAreAtomic();
   }
 
   /** Makes sure each event has its outbox row for each of its target systems (one insert); rows already there are left alone. */

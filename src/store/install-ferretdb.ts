@@ -23,6 +23,11 @@ const patchedFiles: Readonly<Record<string, string | null>> = Object.freeze({
   'internal/backends/sqlite/pushdown_test.go': null,
   'internal/backends/sqlite/write_lock.go': null,
   'internal/backends/sqlite/write_lock_test.go': null,
+  'internal/handler/msg_buildinfo.go': '96fb475b03e8a573652a717bed9ebf8732e045b94e58e045daae70cdc86a9a19',
+  'internal/handler/msg_findandmodify.go': '8ca5e8dcc03a6098b13e3646954a94db6e6616e8018d67917a80d5375d0119b9',
+  'internal/handler/msg_update.go': '8758eeae40c6b02df7313ab10558a391adb86d2ede3fe480f7d8d5ef651ac096',
+  'internal/handler/update_lock.go': null,
+  'internal/handler/update_lock_test.go': null,
   'internal/util/resource/resource.go': '0d9f95cef87362b4670eaac8884601170987118ef4cdd3acefc52ef454e30364',
 });
 
@@ -64,7 +69,7 @@ export async function installFerretdb({ toolsDir = defaultToolsDir, log = () => 
   await acquireLock(lock, log);
   try {
     if (existsSync(binary)) return binary; // another process built it while we waited
-    log(`Building FerretDB ${FERRETDB_VERSION} with the project's patch (indexes, queued writers, no resource tracking), with ${await goVersion()} (once, about two minutes)...`);
+    log(`Building FerretDB ${FERRETDB_VERSION} with the project's patch (indexes, queued writers, atomic updates, no resource tracking), with ${await goVersion()} (once, about two minutes)...`);
     const { stdout } = await run('go', ['mod', 'download', '-json', `${FERRETDB_MODULE}@${FERRETDB_VERSION}`], {
       maxBuffer: 1 << 20,
     });

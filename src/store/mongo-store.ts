@@ -24,7 +24,7 @@ export interface MongoStoreOptions {
 export class MongoStore {
   readonly client: MongoClient;
   readonly db: Db;
-  private kind: ServerKind | undefined;
+  private server: Promise<{ kind: ServerKind; atomicUpdates: boolean }> | undefined;
   private indexesReady = false;
   private closed = false;
 
@@ -91,11 +91,34 @@ export class MongoStore {
 
   /** FerretDB or MongoDB: FerretDB's buildInfo carries `ferretdbVersion`. */
   async serverKind(): Promise<ServerKind> {
-    if (!this.kind) {
-      const info = await this.db.admin().command({ buildInfo: 1 });
-      this.kind = 'ferretdbVersion' in info ? 'ferretdb' : 'mongodb';
-    }
-    return this.kind;
+    return (await this.describeServer()).kind;
+  }
+
+  /**
+   * Whether an update reads and writes its document atomically, so that a conditional
+   * update (`{_id, seq: {$lt: n}}`) never applies to a stale read: true on MongoDB and on
+   * the embedded FerretDB, whose patch says so in buildInfo (`ferretdbFeatures.atomicUpdates`,
+   * scripts/ferretdb/README.md); false on FerretDB as released, which reads, changes and
+   * writes back without a lock.
+   */
+  async updatesAreAtomic(): Promise<boolean> {
+    return (await this.describeServer()).atomicUpdates;
+  }
+
+  /** The server's buildInfo, asked once (again after a failure). */
+  private describeServer(): Promise<{ kind: ServerKind; atomicUpdates: boolean }> {
+    this.server ??= this.db
+      .admin()
+      .command({ buildInfo: 1 })
+      .then((info) => {
+        if (!('ferretdbVersion' in info)) return { kind: 'mongodb' as const, atomicUpdates: true };
+        return { kind: 'ferretdb' as const, atomicUpdates: (info.ferretdbFeatures as { atomicUpdates?: unknown } | undefined)?.atomicUpdates === true };
+      })
+      .catch((error: unknown) => {
+        this.server = undefined;
+        throw error;
+      });
+    return this.server;
   }
 
   /** Closes the connection pool. */
