@@ -119,6 +119,7 @@ export class IdentityResolver {
   async findCustomer(by: CustomerLookup, adapters: readonly SourceAdapter[], calls: Pick<CallOptions, 'sourceCalls'> = {}): Promise<string | null> {
     const given = (['id', 'email', 'phone', 'source'] as const).filter((field) => by[field] !== undefined && by[field] !== null);
     if (given.length !== 1) throw new BadUserInputError('`by` must give exactly one of id, email, phone or source.');
+    if (by.id === '') throw new BadUserInputError('`by.id` is empty; give a customer id.');
     if (by.id) return this.graph.resolveId(by.id);
     if (by.source) return this.findBySource(by.source, adapters, calls);
     const key = this.lookupKey(by);

@@ -88,6 +88,12 @@ describe('identity graph over GraphQL: manual links, unlinks, candidates, search
     expect(errors![0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' }, message: expect.stringContaining('`reason`') });
   });
 
+  it('answers an empty id with BAD_USER_INPUT naming `by.id`', async () => {
+    const { data, errors } = await gateway.graphql<{ customer: Customer | null }>('{ customer(by: { id: "" }) { id } }');
+    expect(data!.customer).toBeNull();
+    expect(errors![0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' }, message: expect.stringContaining('`by.id`') });
+  });
+
   it('lists a clash as a candidate and lets a steward merge it', async () => {
     const c = await byEmail(carol.emails[0]!);
     // A record whose email says Carol and whose phone says Alice's cluster.
