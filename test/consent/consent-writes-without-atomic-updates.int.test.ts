@@ -33,6 +33,7 @@ describe('consent writes on a store whose updates are not atomic', () => {
     consent = new ConsentService({ store, connectedSystems: () => ['crm', 'esp', 'ciam'] });
   });
   afterAll(async () => {
+    await consent.drain();
     await store.close();
     await setup.dropAndClose();
   });
