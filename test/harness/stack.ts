@@ -11,6 +11,7 @@ import type { ScimSimulatorOptions } from '../../simulators/scim/scim-simulator'
 import { startTestGateway, type RunningGateway } from './gateway';
 import { openTestStore } from './store';
 import type { RequestLimitsOptions } from '../../src/server/limits/request-limits';
+import type { ProfileConfig } from '../../src/profile/profile-config';
 import { startTestDynamics, startTestMailchimp, startTestSalesforce, startTestScim } from './simulators';
 import { startTestEloqua, startTestSapCdc } from './simulators';
 
@@ -37,6 +38,8 @@ export interface TestStackOptions {
   eloqua?: boolean;
   /** A further system, the SAP Customer Data Cloud simulator, after the others (as `DEMO_SYSTEMS=all` connects it). @default false */
   sapcdc?: boolean;
+  /** Merge rules and source budgets. @default the profile defaults (1,500 ms per source call) */
+  profile?: ProfileConfig;
 }
 
 /** A store, the three vendor simulators, the composed services over them and a gateway, started and stopped together. */
@@ -53,7 +56,7 @@ export interface TestStack {
 }
 
 /** Starts the whole stack over the test population (call in beforeAll, `stop` in afterAll). */
-export async function startTestStack({ scim = {}, describe = (descriptor) => descriptor, logger, limits, propagation, dayOne = false, dynamics = false, eloqua = false, sapcdc = false }: TestStackOptions = {}): Promise<TestStack> {
+export async function startTestStack({ scim = {}, describe = (descriptor) => descriptor, logger, limits, propagation, dayOne = false, dynamics = false, eloqua = false, sapcdc = false, profile }: TestStackOptions = {}): Promise<TestStack> {
   const store = await openTestStore();
   const simulators: RunningSimulator[] = await Promise.all([startTestSalesforce(), startTestMailchimp(), startTestScim(scim), ...(dynamics ? [startTestDynamics()] : []),
     ...(eloqua ? [startTestEloqua()] : []), ...(sapcdc ? [startTestSapCdc()] : [])]);
@@ -61,7 +64,7 @@ export async function startTestStack({ scim = {}, describe = (descriptor) => des
   const adapters = createAdapters(systemsConfigFromDescriptors(descriptors));
   const webhookSecrets = propagation ? newWebhookSecrets(descriptors) : {};
   let baseUrl = ''; // the gateway's, once it listens: preference links read it when they are made
-  const composed = composeServices({ store, adapters, propagation: { ...propagation, webhookSecrets }, publicUrl: () => baseUrl });
+  const composed = composeServices({ store, adapters, profile, propagation: { ...propagation, webhookSecrets }, publicUrl: () => baseUrl });
   const gateway = await startTestGateway(store, composed.services, { logger, limits, webhooks: composed.propagation.intake, unsubscribe: composed.unsubscribe });
   baseUrl = gateway.baseUrl;
   if (dayOne) {
