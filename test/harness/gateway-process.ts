@@ -86,8 +86,12 @@ export async function eventually(condition: () => boolean, timeoutMs = 10_000): 
   return condition();
 }
 
-/** Polls `url` until `accept(status)` holds or the time runs out; returns the last status. */
-export async function waitForStatus(url: string, accept: (status: number) => boolean, timeoutMs = 30_000): Promise<number> {
+/**
+ * Polls `url` until `accept(status)` holds or the time runs out; returns the last status.
+ * A wait, not a speed check: the default is generous because a start on a loaded 2-core
+ * machine (the shared test store busy with another file's processes) took over 30 s.
+ */
+export async function waitForStatus(url: string, accept: (status: number) => boolean, timeoutMs = 90_000): Promise<number> {
   const deadline = Date.now() + timeoutMs;
   let status = 0;
   while (Date.now() < deadline) {

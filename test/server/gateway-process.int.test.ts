@@ -60,6 +60,9 @@ function startSlowRequest(port: number, body: string, key: string): { sendRest()
   return { sendRest: () => socket.write(body.slice(split)), response };
 }
 
+// Each test waits for a spawned gateway to be ready, which can take a while on a loaded machine (waitForStatus).
+jest.setTimeout(180_000);
+
 describe('the gateway as a process', () => {
   const running: GatewayProcess[] = [];
   afterEach(() => {

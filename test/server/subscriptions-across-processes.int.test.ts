@@ -75,5 +75,5 @@ describe('subscriptions across gateway processes', () => {
       await identity.stop();
       await store.dropAndClose();
     }
-  }, 90_000);
+  }, 240_000); // two gateways to wait for (waitForStatus)
 });
