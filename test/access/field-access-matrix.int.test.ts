@@ -158,7 +158,7 @@ describe('the access policy over HTTP: every field and root field, for every rol
 
   it('answers every field allowed or FORBIDDEN exactly as the policy says, for every role (no unexpected allow, no unexpected denial)', async () => {
     const seen: (Observation & { role: Role })[] = [];
-    const otherErrors: string[] = []; // errors but FORBIDDEN at a path: why a grant could go unobserved
+    const otherErrors: string[] = []; // errors at a path other than FORBIDDEN: why a grant could go unobserved
     const rootTypes = [schema.getQueryType()!, schema.getMutationType()!] as GraphQLObjectType[];
     for (const root of rootTypes) {
       for (const field of Object.values(root.getFields())) {
